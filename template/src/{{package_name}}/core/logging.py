@@ -1,0 +1,91 @@
+"""Structured, request-correlated, non-blocking logging.
+
+Callers only put records on a queue; a `QueueListener` thread formats and writes them, so a slow
+sink never stalls the event loop. Every record carries the current request id. `logging_context`
+installs this for the app's lifetime and flushes the queue when it closes.
+"""
+
+import copy
+import logging
+import queue
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from logging.handlers import QueueHandler, QueueListener
+from typing import Literal, TextIO
+
+from pythonjsonlogger.json import JsonFormatter
+
+from .context import request_id_var
+
+LogFormat = Literal["json", "console"]
+
+# uvicorn's loggers propagate to ours; its access log is replaced by our middleware's.
+_UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+_CONSOLE_FORMAT = "%(asctime)s %(levelname)-8s %(name)s [%(request_id)s] %(message)s"
+
+
+class RequestContextQueueHandler(QueueHandler):
+    """Stamps each record with the request id, in the caller's context, before queueing it."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        record = copy.copy(record)
+        record.request_id = request_id_var.get()
+        record.message = record.getMessage()
+        record.msg, record.args = record.message, None
+        if record.exc_info:
+            # Tracebacks cannot cross the queue; keep their text for the formatter.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        return record
+
+
+def build_formatter(log_format: LogFormat) -> logging.Formatter:
+    """JSON lines (timestamp, level, logger, message, request_id, extras) or console text."""
+    if log_format == "json":
+        return JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            rename_fields={"asctime": "timestamp", "levelname": "level", "name": "logger"},
+            datefmt="%Y-%m-%dT%H:%M:%S%z",
+        )
+    return logging.Formatter(_CONSOLE_FORMAT)
+
+
+def flush_logs() -> None:
+    """Wait until every record queued so far has been written."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, RequestContextQueueHandler):
+            handler.queue.join()  # type: ignore[attr-defined]
+
+
+@contextmanager
+def logging_context(
+    level: str, log_format: LogFormat, stream: TextIO | None = None
+) -> Iterator[None]:
+    """Route all logging through one queue to `stream` (default: stdout) until the block exits."""
+    sink = logging.StreamHandler(stream or sys.stdout)
+    sink.setFormatter(build_formatter(log_format))
+    records: queue.Queue[logging.LogRecord] = queue.Queue()
+    listener = QueueListener(records, sink)
+    queue_handler = RequestContextQueueHandler(records)
+
+    root = logging.getLogger()
+    previous_level = root.level
+    root.addHandler(queue_handler)
+    root.setLevel(level)
+    for name in _UVICORN_LOGGERS:
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers.clear()
+        uvicorn_logger.propagate = True
+    logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs every request at INFO; outbound calls are logged by our own client hooks.
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+    listener.start()
+    try:
+        yield
+    finally:
+        root.removeHandler(queue_handler)
+        root.setLevel(previous_level)
+        listener.stop()  # processes every queued record before returning

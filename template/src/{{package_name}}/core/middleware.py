@@ -1,0 +1,98 @@
+"""Request id and access log, as pure ASGI middleware.
+
+Pure ASGI (not `BaseHTTPMiddleware`) so context variables reach the endpoint and its background
+tasks, and streaming responses are not buffered.
+"""
+
+import logging
+import re
+import time
+import uuid
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .context import request_id_var
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# Accept a caller's id only if it is a sane token; anything else could forge or flood log lines.
+_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+access_logger = logging.getLogger("access")
+error_logger = logging.getLogger(__name__)
+
+
+def accept_request_id(candidate: str | None) -> str:
+    """The caller's id when it is a sane token, otherwise a fresh one."""
+    if candidate is not None and _VALID_REQUEST_ID.fullmatch(candidate):
+        return candidate
+    return uuid.uuid4().hex
+
+
+class RequestContextMiddleware:
+    """Binds a request id, echoes it on every response and writes one access line per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        request_id = accept_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER))
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status_code: int | None = None
+
+        async def send_with_request_id(message: Message) -> None:
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                # Logged when the response is complete, before any background task runs.
+                self._log_access(scope, status_code or 500, started)
+
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        except Exception:
+            error_logger.exception("Unhandled error in %s %s", scope["method"], scope["path"])
+            if status_code is not None:
+                raise  # the response has started; the server can only drop the connection
+            await self._send_internal_error(send_with_request_id)
+        finally:
+            request_id_var.reset(token)
+
+    @staticmethod
+    def _log_access(scope: Scope, status_code: int, started: float) -> None:
+        client = scope.get("client")
+        access_logger.info(
+            "%s %s %d",
+            scope["method"],
+            scope["path"],
+            status_code,
+            extra={
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "client": f"{client[0]}:{client[1]}" if client else None,
+            },
+        )
+
+    @staticmethod
+    async def _send_internal_error(send: Send) -> None:
+        body = b'{"detail":"Internal Server Error"}'
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 500,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
