@@ -1,0 +1,1 @@
+"""fastapi-scaffold: generate FastAPI services from one Copier template."""

@@ -1,0 +1,92 @@
+"""What the template renders for each answer: files present or absent, and no template residue."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.projects import project_files, render
+
+PKG = "src/orders_service"
+
+# Files that exist only when an option has a given value: (question, value that makes them appear).
+OPTIONAL_FILES: dict[tuple[str, object], set[str]] = {
+    ("docker", True): {"Dockerfile", ".dockerignore", "compose.yaml"},
+    ("ci", "github"): {".github/workflows/ci.yml"},
+    ("ci", "gitlab"): {".gitlab-ci.yml"},
+}
+# For each option, a value under which none of its optional files exist.
+OFF_VALUES: dict[str, object] = {"docker": False, "ci": "none"}
+
+
+@pytest.fixture(scope="module")
+def default_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(tmp_path_factory.mktemp("default") / "orders-service")
+
+
+def test_default_project_has_the_core_layout(default_project: Path) -> None:
+    files = project_files(default_project)
+
+    assert {
+        ".copier-answers.yml",
+        ".env.example",
+        ".gitignore",
+        "README.md",
+        "pyproject.toml",
+        f"{PKG}/main.py",
+        f"{PKG}/core/config.py",
+        f"{PKG}/core/logging.py",
+        f"{PKG}/core/middleware.py",
+        f"{PKG}/api/router.py",
+        f"{PKG}/api/deps.py",
+        f"{PKG}/api/routes/health.py",
+        "tests/conftest.py",
+        "tests/api/routes/test_health.py",
+    } <= files
+
+
+def test_no_template_residue_in_names_or_contents(default_project: Path) -> None:
+    for relative in project_files(default_project):
+        assert ".jinja" not in relative
+        assert "{{" not in relative
+        assert "{%" not in relative
+        text = (default_project / relative).read_text()
+        for marker in ("{{", "}}", "{%", "%}", "{#"):
+            assert marker not in text, f"{marker!r} left in {relative}"
+
+
+def test_answers_file_records_every_answer(default_project: Path) -> None:
+    answers = yaml.safe_load((default_project / ".copier-answers.yml").read_text())
+
+    assert answers["project_name"] == "Orders Service"
+    assert answers["project_slug"] == "orders-service"
+    assert answers["package_name"] == "orders_service"
+    assert answers["_src_path"]
+
+
+def test_project_metadata_comes_from_the_answers(tmp_path: Path) -> None:
+    project = render(
+        tmp_path / "svc",
+        project_name='Billing "API"',
+        author_name="Ops",
+        author_email="ops@example.org",
+        python_version="3.13",
+    )
+    pyproject = (project / "pyproject.toml").read_text()
+
+    assert 'name = "billing-api"' in pyproject
+    assert 'requires-python = ">=3.13"' in pyproject
+    assert 'target-version = "py313"' in pyproject
+    assert 'authors = [{ name = "Ops", email = "ops@example.org" }]' in pyproject
+    assert (project / "src/billing_api/main.py").is_file()
+
+
+@pytest.mark.parametrize(("option", "value"), sorted(OPTIONAL_FILES, key=str))
+def test_optional_files_follow_their_option(tmp_path: Path, option: str, value: object) -> None:
+    expected = OPTIONAL_FILES[(option, value)]
+
+    with_option = project_files(render(tmp_path / "on", **{option: value}))
+    without_option = project_files(render(tmp_path / "off", **{option: OFF_VALUES[option]}))
+
+    assert expected <= with_option
+    assert not expected & without_option
