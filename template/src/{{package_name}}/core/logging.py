@@ -31,6 +31,7 @@ class RequestContextQueueHandler(QueueHandler):
     def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
         record = copy.copy(record)
         record.request_id = request_id_var.get()
+        record.__dict__.pop("color_message", None)  # uvicorn's ANSI copy of the message
         record.message = record.getMessage()
         record.msg, record.args = record.message, None
         if record.exc_info:
@@ -73,8 +74,9 @@ def logging_context(
     previous_level = root.level
     root.addHandler(queue_handler)
     root.setLevel(level)
-    for name in _UVICORN_LOGGERS:
-        uvicorn_logger = logging.getLogger(name)
+    uvicorn_loggers = [logging.getLogger(name) for name in _UVICORN_LOGGERS]
+    uvicorn_state = [(lg.handlers[:], lg.propagate, lg.disabled) for lg in uvicorn_loggers]
+    for uvicorn_logger in uvicorn_loggers:
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
     logging.getLogger("uvicorn.access").disabled = True
@@ -88,4 +90,10 @@ def logging_context(
     finally:
         root.removeHandler(queue_handler)
         root.setLevel(previous_level)
+        # uvicorn logs a last line or two after the app has shut down: give its handlers back.
+        for uvicorn_logger, (handlers, propagate, disabled) in zip(
+            uvicorn_loggers, uvicorn_state, strict=True
+        ):
+            uvicorn_logger.handlers[:] = handlers
+            uvicorn_logger.propagate, uvicorn_logger.disabled = propagate, disabled
         listener.stop()  # processes every queued record before returning
