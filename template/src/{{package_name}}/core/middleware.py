@@ -9,17 +9,25 @@ import re
 import time
 import uuid
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .context import request_id_var
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_KEY = REQUEST_ID_HEADER.lower().encode()
 # Accept a caller's id only if it is a sane token; anything else could forge or flood log lines.
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 
 access_logger = logging.getLogger("access")
 error_logger = logging.getLogger(__name__)
+
+
+def _header(scope: Scope, key: bytes) -> str | None:
+    """The first value of header `key` (lowercase), read straight from the ASGI scope."""
+    for name, value in scope["headers"]:
+        if name == key:
+            return value.decode("latin-1")  # type: ignore[no-any-return]
+    return None
 
 
 def accept_request_id(candidate: str | None) -> str:
@@ -40,7 +48,8 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
 
-        request_id = accept_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER))
+        request_id = accept_request_id(_header(scope, _REQUEST_ID_KEY))
+        id_bytes = request_id.encode()
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status_code: int | None = None
@@ -49,7 +58,7 @@ class RequestContextMiddleware:
             nonlocal status_code
             if message["type"] == "http.response.start":
                 status_code = message["status"]
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                message["headers"] = [*message.get("headers", ()), (_REQUEST_ID_KEY, id_bytes)]
             await send(message)
             if message["type"] == "http.response.body" and not message.get("more_body", False):
                 # Logged when the response is complete, before any background task runs.

@@ -1,0 +1,62 @@
+"""`/health` requests per second: the generated service against a bare FastAPI app, same run.
+
+Usage: uv run python bench/health_throughput.py [--seconds 10] [--rounds 3]
+
+Both run under uvicorn with one worker from the same venv; the generated app has its request-id
+middleware, access log and queued JSON logging on (written to stdout, discarded). Rounds alternate the two apps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from common import (
+    free_port,
+    machine_line,
+    markdown_table,
+    median,
+    requests_per_second,
+    serve,
+    synced_project,
+    uvicorn_command,
+)
+
+BENCH_DIR = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = synced_project(Path(tmp) / "svc")
+        apps = {
+            "bare FastAPI": (["bare_fastapi:app"], {"PYTHONPATH": str(BENCH_DIR / "apps")}),
+            "generated (json logs)": (
+                ["--factory", "orders_service.main:create_app"],
+                {"LOG_FORMAT": "json"},
+            ),
+        }
+        results: dict[str, list[float]] = {name: [] for name in apps}
+        for _ in range(args.rounds):
+            for name, (target, env) in apps.items():
+                port = free_port()
+                command = uvicorn_command(project, target[-1], port, *target[:-1])
+                with serve(command, port, project, env) as url:
+                    results[name].append(requests_per_second(url + "/health", args.seconds))
+
+    bare = median(results["bare FastAPI"])
+    rows = [
+        [name, median(values), min(values), max(values), median(values) / bare]
+        for name, values in results.items()
+    ]
+    print(f"## /health throughput ({machine_line()}, uvicorn 1 worker, {args.rounds} rounds)\n")
+    print(markdown_table(["app", "median req/s", "min", "max", "ratio to bare"], rows))
+
+
+if __name__ == "__main__":
+    main()
