@@ -4,8 +4,6 @@
 `--project-name TEXT`, `--docker/--no-docker`, `--task-queue [none|taskiq|celery]`, ...
 """
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,8 +17,6 @@ from generator.errors import ScaffoldError
 from generator.flags import with_question_options
 
 app = typer.Typer(
-    name="scaffold",
-    help="Generate FastAPI services from one Copier template.",
     no_args_is_help=True,
     # Plain help: rich help imports ~100 ms of modules, more than `scaffold --help` may take.
     rich_markup_mode=None,
