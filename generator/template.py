@@ -126,7 +126,7 @@ def _read_answers(answers_file: Path) -> dict[str, object]:
 def _copier_errors() -> Iterator[None]:
     """Turn copier's exceptions into ScaffoldError; Ctrl-C (CopierAnswersInterrupt) goes through."""
     from copier.errors import CopierError, InteractiveSessionError
-    from jinja2 import TemplateError
+    from jinja2 import TemplateError, TemplateSyntaxError
 
     try:
         yield
@@ -134,6 +134,9 @@ def _copier_errors() -> Iterator[None]:
         raise  # CopierAnswersInterrupt is a CopierError too: keep it a Ctrl-C
     except InteractiveSessionError as error:
         raise UsageError(_one_line(error)) from error
+    except TemplateSyntaxError as error:
+        where = f"{error.name or error.filename or 'template'}, line {error.lineno}"
+        raise ScaffoldError(f"{where}: {_one_line(error)}") from error
     except (CopierError, TemplateError, OSError) as error:
         raise ScaffoldError(_one_line(error)) from error
     except ValueError as error:

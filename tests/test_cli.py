@@ -693,6 +693,18 @@ def test_custom_template_choices_are_checked_by_copier(tmp_path: Path) -> None:
     assert not dest.exists()
 
 
+def test_template_syntax_error_names_the_file(tmp_path: Path) -> None:
+    broken = make_fixture_template(tmp_path / "broken")
+    (broken / "template" / "broken.txt.jinja").write_text("{{ project_name }\n", encoding="utf-8")
+    dest = tmp_path / "svc"
+
+    result = scaffold("new", str(dest), "--template", str(broken), "--project-name", "B", "-q")
+
+    assert result.exit_code == 1
+    assert error_line(result) == "error: template/broken.txt.jinja, line 1: unexpected '}'"
+    assert not dest.exists()
+
+
 @pytest.mark.parametrize("source", ["bundled", "fixture"])
 def test_same_files_as_copier_run_copy(tmp_path: Path, source: str) -> None:
     """`scaffold new DEST --defaults --project-name X` renders what `copier copy` renders."""
