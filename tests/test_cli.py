@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -231,6 +232,29 @@ def test_python_dash_m_generator() -> None:
 
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith("scaffold ")
+
+
+def test_help_and_version_import_neither_copier_nor_rich() -> None:
+    """Start-up speed: they cost hundreds of milliseconds to import; only rendering needs them."""
+    probe = textwrap.dedent(
+        """
+        import sys
+        from generator.cli import main
+        for args in (["--help"], ["new", "--help"], ["options", "--help"], ["--version"]):
+            sys.argv = ["scaffold", *args]
+            try:
+                main()
+            except SystemExit:
+                pass
+        print(sorted({name.split(".")[0] for name in sys.modules} & {"copier", "jinja2", "rich"}))
+        """
+    )
+
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+
+    assert completed.stdout.splitlines()[-1] == "[]"
 
 
 # --- refused before anything is written ----------------------------------------------------------
