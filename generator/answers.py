@@ -51,7 +51,6 @@ def collect_answers(
     flags: Mapping[str, object | None],
     data: Mapping[str, str],
     preset: Mapping[str, object],
-    preset_label: str = "--data-file",
     allow_unknown: bool = False,
 ) -> dict[str, object]:
     """Merge the answers of flags (None: not given), --data and a preset, each parsed by its type.
@@ -61,7 +60,7 @@ def collect_answers(
     """
     by_name = {question.name: question for question in questions}
     if not allow_unknown:
-        for source, keys in (("--data", data.keys()), (preset_label, preset.keys())):
+        for source, keys in (("--data", data.keys()), ("--data-file", preset.keys())):
             unknown = [key for key in keys if key not in by_name]
             if unknown:
                 valid = ", ".join(by_name)
@@ -70,7 +69,7 @@ def collect_answers(
     answers: dict[str, object] = {}
     # Lowest precedence first: each later source overwrites what an earlier one set.
     for key, value in preset.items():
-        answers[key] = _parse(by_name.get(key), value, f"{preset_label} {key}")
+        answers[key] = _parse(by_name.get(key), value, f"--data-file {key}")
     for key, value in data.items():
         answers[key] = _parse(by_name.get(key), value, f"--data {key}")
     for key, value in flags.items():

@@ -1,7 +1,7 @@
 """One `scaffold new` option per copier.yml question, built when the CLI module is imported.
 
 Typer reads a command's parameters with inspect.signature(), which honours `__signature__`: the
-command is written with `**answers`, and this module gives it a signature listing one
+command is written with a `**kwargs` catch-all, and this module gives it a signature listing one
 `Annotated[..., typer.Option(...)]` keyword parameter per question. Typer then makes the options,
 their help and their shell completion as for any hand-written parameter.
 """
@@ -24,7 +24,7 @@ _Command = TypeVar("_Command", bound=Callable[..., None])
 
 
 def with_question_options(questions: Sequence[Question]) -> Callable[[_Command], _Command]:
-    """Give a command taking `**answers` one option per question, after its positional arguments.
+    """Give a command taking `**kwargs` one option per question, after its positional arguments.
 
     Each option's value is None when it is not given, so only the user's answers reach copier.
     """

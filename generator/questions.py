@@ -19,8 +19,8 @@ from generator.errors import ScaffoldError, UsageError
 # The C loader is ten times faster on copier.yml; only a PyYAML built without libyaml lacks it.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-TRUE_WORDS: Final = frozenset({"true", "yes", "1", "on"})
-FALSE_WORDS: Final = frozenset({"false", "no", "0", "off"})
+_TRUE_WORDS: Final = frozenset({"true", "yes", "1", "on"})
+_FALSE_WORDS: Final = frozenset({"false", "no", "0", "off"})
 
 # Copier infers a question's type from its default when `type` is absent; other defaults: "yaml".
 _INFERRED_TYPES: Final = {bool: "bool", int: "int", float: "float", str: "str"}
@@ -105,9 +105,9 @@ def parse_bool(value: object, label: str) -> bool:
     if isinstance(value, bool):
         return value
     word = str(value).strip().lower() if isinstance(value, (str, int)) else None
-    if word in TRUE_WORDS:
+    if word in _TRUE_WORDS:
         return True
-    if word in FALSE_WORDS:
+    if word in _FALSE_WORDS:
         return False
     raise UsageError(
         f"invalid value for {label}: {value!r} (expected true/false, yes/no, 1/0 or on/off)"

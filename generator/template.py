@@ -74,8 +74,9 @@ def render(
 ) -> dict[str, object]:
     """Render `source` into `dest` with copier; return the answers it recorded in the answers file.
 
-    Copier parses and validates every answer before it writes a file. On any failure, or Ctrl-C,
-    whatever this call created is removed: nothing that existed before is.
+    Copier parses and validates every answer before it writes a file. On a failure or Ctrl-C, a
+    DEST this call created is removed (with the parents it created) and a DEST that was empty is
+    emptied again; a non-empty DEST (--force) keeps what was written, nothing else is deleted.
     """
     import copier
 
