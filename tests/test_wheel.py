@@ -1,0 +1,98 @@
+"""The built wheel carries the template: an installed `scaffold` works outside this repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import copier
+import pytest
+import yaml
+
+from generator.template import bundled_template
+
+pytestmark = pytest.mark.slow
+
+REPO = bundled_template()
+
+
+def run(args: Sequence[str | Path], cwd: Path) -> subprocess.CompletedProcess[str]:
+    # The shared uv cache (UV_CACHE_DIR when set) keeps installs offline-fast; never fetch Pythons.
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    env.pop("VIRTUAL_ENV", None)
+    completed = subprocess.run(
+        [str(arg) for arg in args], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, f"{args}\n{completed.stdout}\n{completed.stderr}"
+    return completed
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Build the wheel, install it in a clean venv; return (wheel, the venv's bin directory)."""
+    uv = shutil.which("uv")
+    assert uv, "uv is needed to build and install the wheel"
+    work = tmp_path_factory.mktemp("wheel")
+    run([uv, "build", "--wheel", "--out-dir", work / "dist", REPO], cwd=work)
+    [wheel] = (work / "dist").glob("fastapi_scaffold-*.whl")
+    run([uv, "venv", "--python", sys.executable, work / "venv"], cwd=work)
+    run([uv, "pip", "install", "--python", work / "venv" / "bin" / "python", wheel], cwd=work)
+    return wheel, work / "venv" / "bin"
+
+
+def test_wheel_bundles_copier_yml_and_the_template(installed: tuple[Path, Path]) -> None:
+    wheel, _ = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+
+    assert "generator/_bundled/copier.yml" in names
+    assert "generator/cli.py" in names
+    template_files = {
+        path.relative_to(REPO).as_posix()
+        for path in (REPO / "template").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert template_files
+    assert {f"generator/_bundled/{name}" for name in template_files} <= names
+
+
+def test_installed_scaffold_new_renders_outside_the_repository(
+    installed: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, bin_dir = installed
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    result = run(
+        [bin_dir / "scaffold", "new", "svc", "--defaults", "--project-name", "Wheel Service"],
+        cwd=elsewhere,
+    )
+
+    dest = elsewhere / "svc"
+    answers = yaml.safe_load((dest / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert answers["project_slug"] == "wheel-service"
+    assert "/generator/_bundled" in answers["_src_path"], "rendered from the wheel's copy"
+    assert "uv run uvicorn wheel_service.main:app --reload" in result.stdout
+    # Same files as rendering the checkout's template directly.
+    reference = tmp_path / "reference"
+    copier.run_copy(
+        str(REPO), reference, {"project_name": "Wheel Service"}, defaults=True, quiet=True
+    )
+    rendered = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
+    assert rendered == sorted(p.relative_to(reference) for p in reference.rglob("*") if p.is_file())
+
+
+def test_installed_scaffold_options(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    _, bin_dir = installed
+
+    table = run([bin_dir / "scaffold", "options"], cwd=tmp_path)
+    rows = json.loads(run([bin_dir / "scaffold", "options", "--json"], cwd=tmp_path).stdout)
+
+    assert "task_queue" in table.stdout
+    questions = yaml.safe_load((REPO / "copier.yml").read_text(encoding="utf-8"))
+    assert [row["name"] for row in rows] == [name for name in questions if not name.startswith("_")]
