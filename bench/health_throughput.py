@@ -3,7 +3,8 @@
 Usage: uv run python bench/health_throughput.py [--seconds 10] [--rounds 3]
 
 Both run under uvicorn with one worker from the same venv; the generated app has its request-id
-middleware, access log and queued JSON logging on (written to stdout, discarded). Rounds alternate the two apps.
+middleware, access log and queued JSON logging on (written to stdout, discarded).
+Rounds alternate the two apps.
 """
 
 from __future__ import annotations

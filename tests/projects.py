@@ -44,6 +44,17 @@ def project_files(root: Path) -> set[str]:
     }
 
 
+def template_residue(root: Path) -> list[str]:
+    """Where Jinja syntax or a `.jinja` suffix survived rendering: "path" or "path: marker"."""
+    found = []
+    for relative in sorted(project_files(root)):
+        if ".jinja" in relative or "{{" in relative or "{%" in relative:
+            found.append(relative)
+        text = (root / relative).read_text()
+        found += [f"{relative}: {m}" for m in ("{{", "}}", "{%", "%}", "{#") if m in text]
+    return found
+
+
 def running_python_version() -> str:
     """The interpreter running the tests, as a `python_version` answer (the default run uses it)."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -116,4 +127,6 @@ def check_project(project: Path, env: Mapping[str, str] | None = None) -> list[S
 
 
 def describe_failures(failures: list[StepResult]) -> str:
-    return "\n\n".join(f"$ {f.command}  (exit {f.returncode})\n{f.output[-6000:]}" for f in failures)
+    return "\n\n".join(
+        f"$ {f.command}  (exit {f.returncode})\n{f.output[-6000:]}" for f in failures
+    )

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.projects import project_files, render
+from tests.projects import project_files, render, template_residue
 
 PKG = "src/orders_service"
 
@@ -46,13 +46,7 @@ def test_default_project_has_the_core_layout(default_project: Path) -> None:
 
 
 def test_no_template_residue_in_names_or_contents(default_project: Path) -> None:
-    for relative in project_files(default_project):
-        assert ".jinja" not in relative
-        assert "{{" not in relative
-        assert "{%" not in relative
-        text = (default_project / relative).read_text()
-        for marker in ("{{", "}}", "{%", "%}", "{#"):
-            assert marker not in text, f"{marker!r} left in {relative}"
+    assert template_residue(default_project) == []
 
 
 def test_answers_file_records_every_answer(default_project: Path) -> None:

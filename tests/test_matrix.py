@@ -1,0 +1,52 @@
+"""Every option combination that matters is generated and green.
+
+The fast tier proves the matrix covers every pair of option values and that each of its projects
+renders without template residue; the slow tier installs each one and runs its own checks.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from tests.matrix import covering_array, matrix, option_domains, pairs_of
+from tests.projects import check_project, describe_failures, render, template_residue
+
+MATRIX = matrix()
+
+
+def test_the_matrix_covers_every_pair_of_option_values() -> None:
+    domains = option_domains()
+    every_pair = set().union(*(pairs_of(row) for row in covering_array(domains)))
+    covered = set().union(*(pairs_of(row) for row in MATRIX.values()))
+
+    assert every_pair == covered
+    assert {"python_version", "task_queue", "background_tasks", "http_client"} <= set(domains)
+
+
+def test_the_matrix_runs_the_oldest_and_newest_python() -> None:
+    versions = {row["python_version"] for row in MATRIX.values()}
+
+    assert {"3.11", "3.13"} <= versions
+
+
+@pytest.mark.parametrize("name", MATRIX)
+def test_each_matrix_project_renders_without_residue(tmp_path: Path, name: str) -> None:
+    project = render(tmp_path / "svc", **MATRIX[name])
+
+    assert template_residue(project) == []
+
+
+def _needs_services(row: dict[str, object]) -> list[pytest.MarkDecorator]:
+    return [pytest.mark.services] if row["task_queue"] != "none" else []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", [pytest.param(name, marks=_needs_services(row)) for name, row in MATRIX.items()]
+)
+def test_each_matrix_project_passes_its_own_checks(tmp_path: Path, name: str) -> None:
+    project = render(tmp_path / "svc", **MATRIX[name])
+
+    failures = check_project(project)
+
+    assert not failures, describe_failures(failures)
