@@ -15,8 +15,10 @@ import typer
 from generator import answers, template
 from generator.errors import ScaffoldError
 from generator.flags import with_question_options
+from generator.parsing import FlagAwareCommand, OneLineErrorsGroup
 
 app = typer.Typer(
+    cls=OneLineErrorsGroup,
     no_args_is_help=True,
     # Plain help: rich help imports ~100 ms of modules, more than `scaffold --help` may take.
     rich_markup_mode=None,
@@ -76,7 +78,7 @@ def _stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-@app.command()
+@app.command(cls=FlagAwareCommand)
 @with_question_options(QUESTIONS)
 def new(
     ctx: typer.Context,
@@ -179,7 +181,7 @@ def new(
             console.print_summary(dest, recorded)
 
 
-@app.command()
+@app.command(cls=FlagAwareCommand)
 def options(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
