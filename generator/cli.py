@@ -83,7 +83,7 @@ def _stdin_is_terminal() -> bool:
 def new(
     ctx: typer.Context,
     dest: Annotated[
-        Path,
+        str,
         typer.Argument(
             metavar="DEST", help="Directory to create the service in.", show_default=False
         ),
@@ -166,19 +166,19 @@ def new(
         ask = terminal and not defaults
         if bundled and not ask:
             answers.check_required(questions, given, terminal=terminal)
-        template.check_destination(dest, force=force)
+        target = template.destination(dest, force=force)
 
         from generator import console  # rich: only once there is something to show
 
         if dry_run:
-            files = template.preview(source, dest, given, vcs_ref=vcs_ref, defaults=not ask)
-            console.print_tree(dest, files)
+            files = template.preview(source, target, given, vcs_ref=vcs_ref, defaults=not ask)
+            console.print_tree(target, files)
             return
         recorded = template.render(
-            source, dest, given, vcs_ref=vcs_ref, defaults=not ask, overwrite=force, quiet=quiet
+            source, target, given, vcs_ref=vcs_ref, defaults=not ask, overwrite=force, quiet=quiet
         )
         if not quiet:
-            console.print_summary(dest, recorded)
+            console.print_summary(target, recorded)
 
 
 @app.command(cls=FlagAwareCommand)

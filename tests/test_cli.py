@@ -451,7 +451,7 @@ def test_only_the_given_answers_reach_copier(
             "overwrite": False,
             "quiet": False,
             "unsafe": False,
-            "cleanup_on_error": True,
+            "cleanup_on_error": False,
         }
     ]
 
@@ -525,7 +525,7 @@ def test_ctrl_c_while_rendering_removes_what_was_created(
     dest = tmp_path / "new-parent" / "svc"
 
     def interrupted(src_path: str, dst_path: Path, data: dict[str, Any], **kwargs: Any) -> Any:
-        dst_path.mkdir(parents=True)
+        dst_path.mkdir(parents=True, exist_ok=True)
         (dst_path / "half-written.py").write_text("x = \n", encoding="utf-8")
         raise KeyboardInterrupt
 
