@@ -174,11 +174,11 @@ def new(
             files = template.preview(source, target, given, vcs_ref=vcs_ref, defaults=not ask)
             console.print_tree(target, files)
             return
-        recorded = template.render(
-            source, target, given, vcs_ref=vcs_ref, defaults=not ask, overwrite=force, quiet=quiet
+        rendered = template.render(
+            source, target, given, vcs_ref=vcs_ref, defaults=not ask, overwrite=force
         )
         if not quiet:
-            console.print_summary(target, recorded)
+            console.print_summary(target, rendered.answers, rendered.files)
 
 
 @app.command(cls=FlagAwareCommand)

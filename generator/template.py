@@ -14,6 +14,7 @@ import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -102,6 +103,16 @@ def destination(text: str, *, force: bool) -> Path:
     return dest
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """What a render left in DEST."""
+
+    answers: dict[str, object]
+    """The answers copier recorded in the answers file (empty if the template records none)."""
+    files: list[Path]
+    """The files copier wrote, relative to DEST: all of them, or with --force the new or changed."""
+
+
 def render(
     source: str,
     dest: Path,
@@ -110,9 +121,8 @@ def render(
     vcs_ref: str | None,
     defaults: bool,
     overwrite: bool,
-    quiet: bool,
-) -> dict[str, object]:
-    """Render `source` into `dest` with copier, creating `dest` first; return the recorded answers.
+) -> Rendered:
+    """Render `source` into `dest` with copier, creating `dest` first.
 
     Copier parses and validates every answer before it writes a file. On a failure or Ctrl-C, a
     DEST this call created is removed (with the parents it created) and a DEST that was empty is
@@ -120,6 +130,7 @@ def render(
     """
     import copier
 
+    before = _file_states(dest)
     with _removed_on_failure(dest):
         try:
             dest.mkdir(parents=True, exist_ok=True)
@@ -135,12 +146,16 @@ def render(
                 vcs_ref=vcs_ref,
                 defaults=defaults,
                 overwrite=overwrite,
-                quiet=quiet,
+                # Copier's file log goes to stderr, coloured even off a terminal; `scaffold new`
+                # prints the files itself. Questions are still asked.
+                quiet=True,
                 unsafe=False,
                 # DEST exists by now: _removed_on_failure undoes a failed render, not copier.
                 cleanup_on_error=False,
             )
-    return _read_answers(dest / worker.answers_relpath)
+    after = _file_states(dest)
+    written = sorted(path for path, state in after.items() if before.get(path) != state)
+    return Rendered(_read_answers(dest / worker.answers_relpath), written)
 
 
 def preview(
@@ -155,10 +170,8 @@ def preview(
     with tempfile.TemporaryDirectory(prefix="scaffold-") as scratch:
         # Same final name as DEST: a template may use the destination's folder name.
         target = Path(scratch) / (dest.resolve().name or "project")
-        render(
-            source, target, data, vcs_ref=vcs_ref, defaults=defaults, overwrite=False, quiet=True
-        )
-        return sorted(path.relative_to(target) for path in target.rglob("*") if not path.is_dir())
+        rendered = render(source, target, data, vcs_ref=vcs_ref, defaults=defaults, overwrite=False)
+        return rendered.files
 
 
 def _read_answers(answers_file: Path) -> dict[str, object]:
@@ -226,6 +239,17 @@ def _is_git_bundle(path: Path) -> bool:
             return file.read(16) in {b"# v2 git bundle\n", b"# v3 git bundle\n"}
     except OSError:
         return False
+
+
+def _file_states(root: Path) -> dict[Path, tuple[int, int, int]]:
+    """Each file under `root` (relative to it) with its inode, size and modification time."""
+    states: dict[Path, tuple[int, int, int]] = {}
+    for directory, _, names in os.walk(root):
+        for name in names:
+            path = Path(directory, name)
+            status = path.lstat()
+            states[path.relative_to(root)] = (status.st_ino, status.st_size, status.st_mtime_ns)
+    return states
 
 
 def _first_existing(path: Path) -> Path:
