@@ -12,8 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from generator import answers, template
-from generator.errors import ScaffoldError
+from generator import answers, postgen, template
+from generator.errors import ScaffoldError, UsageError
 from generator.flags import with_question_options
 from generator.parsing import FlagAwareCommand, OneLineErrorsGroup
 
@@ -139,15 +139,31 @@ def new(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the files it would write; write nothing.")
     ] = False,
+    git: Annotated[
+        bool,
+        typer.Option(
+            "--git", help="Make DEST a git repository with the generated files as first commit."
+        ),
+    ] = False,
+    install: Annotated[
+        bool,
+        typer.Option(
+            "--install",
+            help="Create the environment with `uv sync` (downloads packages); needs uv.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     **question_flags: Any,
 ) -> None:
     """Create a FastAPI service in DEST.
 
     Unanswered questions are asked in a terminal; with --defaults, or without a terminal, they take
-    their defaults. `scaffold options` lists every question.
+    their defaults. `scaffold options` lists every question. Nothing but the rendering runs unless
+    --install or --git asks for it.
     """
     with _reported_errors(ctx):
+        if dry_run and (git or install):
+            raise UsageError("--dry-run writes nothing: leave out --git and --install")
         bundled = source is None
         if source is None:
             source = str(template.bundled_template())
@@ -167,6 +183,7 @@ def new(
         if bundled and not ask:
             answers.check_required(questions, given, terminal=terminal)
         target = template.destination(dest, force=force)
+        tools = postgen.find_tools(target, git=git, install=install)
 
         from generator import console  # rich: only once there is something to show
 
@@ -177,8 +194,15 @@ def new(
         rendered = template.render(
             source, target, given, vcs_ref=vcs_ref, defaults=not ask, overwrite=force
         )
+        if tools.uv is not None:
+            with console.status("Installing the environment with uv sync", quiet=quiet) as show:
+                postgen.install(target, tools.uv, show)
+        if tools.git is not None:
+            postgen.init_repository(target, tools.git)
         if not quiet:
-            console.print_summary(target, rendered.answers, rendered.files)
+            console.print_summary(
+                target, rendered.answers, rendered.files, installed=install, committed=git
+            )
 
 
 @app.command(cls=FlagAwareCommand)

@@ -10,7 +10,8 @@ import json
 import os
 import shlex
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -109,8 +110,11 @@ def print_summary(
     dest: Path,
     answers: Mapping[str, object],
     files: Sequence[Path],
+    *,
+    installed: bool,
+    committed: bool,
 ) -> None:
-    """What was created (a tree folded below two directories) and the commands to run next."""
+    """What was created (a tree folded below two directories), the optional steps, what to run."""
     console = _console()
     name = answers.get("project_name") or dest.name
     count = f"{len(files)} file{'' if len(files) == 1 else 's'}"
@@ -118,13 +122,36 @@ def print_summary(
         Text.assemble("Created ", (str(name), "bold"), f" in {dest}: {count}"), soft_wrap=True
     )
     console.print(_file_tree(dest, files, depth=_SUMMARY_DEPTH))
+    if installed:
+        console.print("Installed its environment with uv sync")
+    if committed:
+        console.print("Made a git repository with a first commit")
     console.print("\nNext steps:", style="bold")
-    steps = [f"cd {shlex.quote(str(dest))}", "uv sync", "uv run pytest"]
+    steps = [f"cd {shlex.quote(str(dest))}", *([] if installed else ["uv sync"]), "uv run pytest"]
     package = answers.get("package_name")
     if isinstance(package, str) and package:
         steps.append(f"uv run uvicorn {package}.main:app --reload")
     for step in steps:
         console.print(f"  {step}", soft_wrap=True)
+
+
+@contextmanager
+def status(message: str, *, quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A spinner on stderr while a step runs; the function it yields shows the step's latest line.
+
+    Transient: in a terminal it is erased when the step ends; elsewhere, or `quiet`, nothing shows.
+    """
+    if quiet:
+        yield lambda line: None
+        return
+    with _console(stderr=True).status(message) as spinner:
+
+        def show(line: str) -> None:
+            text = Text.assemble(message, ("  " + line, "dim"))
+            text.no_wrap, text.overflow = True, "ellipsis"
+            spinner.update(text)
+
+        yield show
 
 
 def _file_tree(

@@ -39,6 +39,8 @@ STATIC_OPTIONS = {
     "--vcs-ref",
     "--force",
     "--dry-run",
+    "--git",
+    "--install",
     "--quiet",
     "--help",
 }
