@@ -12,11 +12,13 @@ from typing import Annotated, Any
 
 import typer
 
-from generator import answers, template
-from generator.errors import ScaffoldError
+from generator import answers, postgen, template
+from generator.errors import ScaffoldError, UsageError
 from generator.flags import with_question_options
+from generator.parsing import FlagAwareCommand, OneLineErrorsGroup
 
 app = typer.Typer(
+    cls=OneLineErrorsGroup,
     no_args_is_help=True,
     # Plain help: rich help imports ~100 ms of modules, more than `scaffold --help` may take.
     rich_markup_mode=None,
@@ -76,12 +78,12 @@ def _stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-@app.command()
+@app.command(cls=FlagAwareCommand)
 @with_question_options(QUESTIONS)
 def new(
     ctx: typer.Context,
     dest: Annotated[
-        Path,
+        str,
         typer.Argument(
             metavar="DEST", help="Directory to create the service in.", show_default=False
         ),
@@ -137,15 +139,31 @@ def new(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the files it would write; write nothing.")
     ] = False,
+    git: Annotated[
+        bool,
+        typer.Option(
+            "--git", help="Make DEST a git repository with the generated files as first commit."
+        ),
+    ] = False,
+    install: Annotated[
+        bool,
+        typer.Option(
+            "--install",
+            help="Create the environment with `uv sync` (downloads packages); needs uv.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     **question_flags: Any,
 ) -> None:
     """Create a FastAPI service in DEST.
 
     Unanswered questions are asked in a terminal; with --defaults, or without a terminal, they take
-    their defaults. `scaffold options` lists every question.
+    their defaults. `scaffold options` lists every question. Nothing but the rendering runs unless
+    --install or --git asks for it.
     """
     with _reported_errors(ctx):
+        if dry_run and (git or install):
+            raise UsageError("--dry-run writes nothing: leave out --git and --install")
         bundled = source is None
         if source is None:
             source = str(template.bundled_template())
@@ -164,22 +182,30 @@ def new(
         ask = terminal and not defaults
         if bundled and not ask:
             answers.check_required(questions, given, terminal=terminal)
-        template.check_destination(dest, force=force)
+        target = template.destination(dest, force=force)
+        tools = postgen.find_tools(target, git=git, install=install)
 
         from generator import console  # rich: only once there is something to show
 
         if dry_run:
-            files = template.preview(source, dest, given, vcs_ref=vcs_ref, defaults=not ask)
-            console.print_tree(dest, files)
+            files = template.preview(source, target, given, vcs_ref=vcs_ref, defaults=not ask)
+            console.print_tree(target, files)
             return
-        recorded = template.render(
-            source, dest, given, vcs_ref=vcs_ref, defaults=not ask, overwrite=force, quiet=quiet
+        rendered = template.render(
+            source, target, given, vcs_ref=vcs_ref, defaults=not ask, overwrite=force
         )
+        if tools.uv is not None:
+            with console.status("Installing the environment with uv sync", quiet=quiet) as show:
+                postgen.install(target, tools.uv, show)
+        if tools.git is not None:
+            postgen.init_repository(target, tools.git)
         if not quiet:
-            console.print_summary(dest, recorded)
+            console.print_summary(
+                target, rendered.answers, rendered.files, installed=install, committed=git
+            )
 
 
-@app.command()
+@app.command(cls=FlagAwareCommand)
 def options(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,

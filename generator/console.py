@@ -1,14 +1,17 @@
 """What `scaffold` prints: one-line errors, the options table, the file tree and the summary.
 
 The CLI imports this module only when it has something to print: `scaffold --help` never loads rich.
-Rich leaves out colour when the stream is not a terminal or NO_COLOR is set.
+Rich leaves out styles when the stream is not a terminal; with NO_COLOR set they are left out too.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shlex
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -18,15 +21,37 @@ from rich.tree import Tree
 
 from generator.questions import Question, format_value
 
+# Files of a generated project deeper than this many directories are counted, not listed.
+_SUMMARY_DEPTH = 2
+
+
+def _console(*, stderr: bool = False) -> Console:
+    """A console for `scaffold`'s output: no highlighting; no styles at all when NO_COLOR is set.
+
+    Rich's own NO_COLOR support drops colours but keeps bold and the like (https://no-color.org
+    asks only for colour): without a colour system, no escape sequence is written at all.
+    """
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(stderr=stderr, highlight=False, color_system=None if plain else "auto")
+
 
 def print_error(message: str) -> None:
-    """`error: <message>` on stderr, on one line whatever the terminal width."""
-    line = Text("error: ", style="bold red") + Text(" ".join(message.split()))
-    Console(stderr=True, highlight=False).print(line, soft_wrap=True)
+    """`error: <message>` on stderr, on one line whatever the terminal width.
+
+    Whitespace runs become one space and other control characters are escaped (`\\x1b`): a name
+    quoted in the message can neither break the line nor send escape sequences to the terminal.
+    """
+    line = " ".join(message.split())
+    printable = "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in line
+    )
+    _console(stderr=True).print(Text("error: ", style="bold red") + Text(printable), soft_wrap=True)
 
 
 def print_aborted() -> None:
-    Console(stderr=True, highlight=False).print("aborted", style="yellow", soft_wrap=True)
+    """The line for Ctrl-C: an error like the others."""
+    print_error("interrupted")
 
 
 def print_options(questions: Sequence[Question]) -> None:
@@ -50,7 +75,7 @@ def print_options(questions: Sequence[Question]) -> None:
             "|".join(format_value(choice) for choice in question.choices),
             question.help,
         )
-    Console(highlight=False).print(table)
+    _console().print(table)
 
 
 def options_json(questions: Iterable[Question]) -> str:
@@ -76,30 +101,88 @@ def options_json(questions: Iterable[Question]) -> str:
 
 def print_tree(dest: Path, files: Sequence[Path]) -> None:
     """The files a dry run would write, as a tree under DEST; files that exist are marked."""
-    tree = Tree(Text(f"{dest}/", style="bold"))
-    branches: dict[Path, Tree] = {Path(): tree}
-    for file in sorted(files):
-        for directory in reversed(file.parents[:-1]):
-            if directory not in branches:
-                branches[directory] = branches[directory.parent].add(f"{directory.name}/")
-        label = Text(file.name)
-        if (dest / file).exists():
-            label.append("  (overwrite)", style="yellow")
-        branches[file.parent].add(label)
-    console = Console(highlight=False)
-    console.print(tree)
+    console = _console()
+    console.print(_file_tree(dest, files, mark_existing=True))
     console.print(f"dry run: {len(files)} files, nothing written", style="dim")
 
 
-def print_summary(dest: Path, answers: Mapping[str, object]) -> None:
-    """What was created and the commands to run next."""
-    console = Console(highlight=False)
+def print_summary(
+    dest: Path,
+    answers: Mapping[str, object],
+    files: Sequence[Path],
+    *,
+    installed: bool,
+    committed: bool,
+) -> None:
+    """What was created (a tree folded below two directories), the optional steps, what to run."""
+    console = _console()
     name = answers.get("project_name") or dest.name
-    console.print(Text.assemble("Created ", (str(name), "bold"), f" in {dest}"))
+    count = f"{len(files)} file{'' if len(files) == 1 else 's'}"
+    console.print(
+        Text.assemble("Created ", (str(name), "bold"), f" in {dest}: {count}"), soft_wrap=True
+    )
+    console.print(_file_tree(dest, files, depth=_SUMMARY_DEPTH))
+    if installed:
+        console.print("Installed its environment with uv sync")
+    if committed:
+        console.print("Made a git repository with a first commit")
     console.print("\nNext steps:", style="bold")
-    steps = [f"cd {shlex.quote(str(dest))}", "uv sync", "uv run pytest"]
+    steps = [f"cd {shlex.quote(str(dest))}", *([] if installed else ["uv sync"]), "uv run pytest"]
     package = answers.get("package_name")
     if isinstance(package, str) and package:
         steps.append(f"uv run uvicorn {package}.main:app --reload")
     for step in steps:
         console.print(f"  {step}", soft_wrap=True)
+
+
+@contextmanager
+def status(message: str, *, quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A spinner on stderr while a step runs; the function it yields shows the step's latest line.
+
+    Transient: in a terminal it is erased when the step ends; elsewhere, or `quiet`, nothing shows.
+    """
+    if quiet:
+        yield lambda line: None
+        return
+    with _console(stderr=True).status(message) as spinner:
+
+        def show(line: str) -> None:
+            text = Text.assemble(message, ("  " + line, "dim"))
+            text.no_wrap, text.overflow = True, "ellipsis"
+            spinner.update(text)
+
+        yield show
+
+
+def _file_tree(
+    dest: Path, files: Sequence[Path], *, depth: int | None = None, mark_existing: bool = False
+) -> Tree:
+    """`files` (relative to `dest`) as a tree; directories `depth` levels down show a count."""
+    folded: Counter[Path] = Counter()
+    entries: list[Path] = []  # files and folded directories, in path order
+    for file in sorted(files):
+        directories = list(reversed(file.parents[:-1]))
+        if depth is None or len(directories) <= depth:
+            entries.append(file)
+            continue
+        if directories[depth] not in folded:
+            entries.append(directories[depth])
+        folded[directories[depth]] += 1
+
+    tree = Tree(Text(f"{dest.name or dest}/", style="bold"))
+    branches: dict[Path, Tree] = {Path(): tree}
+    for entry in entries:
+        for directory in reversed(entry.parents[:-1]):
+            if directory not in branches:
+                branches[directory] = branches[directory.parent].add(f"{directory.name}/")
+        if entry in folded:
+            count = folded[entry]
+            label = Text(f"{entry.name}/") + Text(
+                f"  ({count} file{'' if count == 1 else 's'})", style="dim"
+            )
+        else:
+            label = Text(entry.name)
+            if mark_existing and (dest / entry).exists():
+                label.append("  (overwrite)", style="yellow")
+        branches[entry.parent].add(label)
+    return tree

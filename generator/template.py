@@ -6,11 +6,15 @@ copier is imported inside the functions that render: it costs about half a secon
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -23,6 +27,8 @@ CONFIG_NAMES: Final = ("copier.yml", "copier.yaml")
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent
 # Sources copier fetches with git: gh:/gl: shorthands, scp-like git@host:..., git+ and URL schemes.
 _REMOTE_SOURCE: Final = re.compile(r"^(gh:|gl:|git@|git\+|[A-Za-z][A-Za-z0-9+.-]*://)")
+# The longest file name, in bytes, on ext4, XFS, Btrfs, tmpfs and APFS.
+_NAME_MAX: Final = 255
 
 
 def bundled_template() -> Path:
@@ -39,27 +45,72 @@ def bundled_questions() -> tuple[Question, ...]:
 
 
 def check_source(source: str) -> None:
-    """Refuse a local template path that does not exist or has no copier.yml, before copier runs."""
+    """Refuse a local template that does not exist or is not a template, before copier runs.
+
+    A local template is a directory with a copier.yml, or a git bundle (a file).
+    """
+    if not source:
+        raise UsageError("--template must not be empty")
     path = Path(source).expanduser()
-    if not path.exists():
+    try:
+        is_dir = stat.S_ISDIR(path.stat().st_mode)
+    except OSError as error:
         if _REMOTE_SOURCE.match(source):
             return
-        raise ScaffoldError(f"template not found: {source}")
-    if path.is_dir() and not any((path / name).is_file() for name in CONFIG_NAMES):
+        raise ScaffoldError(f"template not found: {source} ({error.strerror})") from None
+    if is_dir and not any((path / name).is_file() for name in CONFIG_NAMES):
         raise ScaffoldError(
             f"{source} is not a Copier template: it has no copier.yml or copier.yaml"
         )
+    if not is_dir and not _is_git_bundle(path):
+        raise ScaffoldError(f"{source} is not a Copier template: a file that is not a git bundle")
 
 
-def check_destination(dest: Path, *, force: bool) -> None:
-    """Refuse a DEST that is a file, or a non-empty directory unless `force`."""
-    if dest.exists() and not dest.is_dir():
+def destination(text: str, *, force: bool) -> Path:
+    """DEST as a path, once it is known to be renderable into; nothing is created here.
+
+    Refused as usage errors: an empty DEST, control characters (tabs and newlines included), a file
+    name with whitespace at either end, and a name longer than the file system allows. Refused as
+    failures: a DEST that is a file or lies under one, and a non-empty DEST without `force`.
+    """
+    if not text.strip():
+        raise UsageError("DEST must not be empty or blank")
+    if not text.isprintable():
+        raise UsageError(f"DEST {text!r} contains control characters")
+    dest = Path(text)
+    if any(part != part.strip() for part in dest.parts):
+        raise UsageError(f"DEST {text!r} has a file name that starts or ends with whitespace")
+    if any(len(os.fsencode(part)) > _NAME_MAX for part in dest.parts):
+        raise UsageError(f"DEST has a file name longer than {_NAME_MAX} bytes")
+    try:
+        is_dir = stat.S_ISDIR(dest.stat().st_mode)
+        non_empty = is_dir and any(dest.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        if not (ancestor := _first_existing(dest)).is_dir():
+            raise ScaffoldError(f"cannot create {dest}: {ancestor} is not a directory") from None
+        return dest
+    except OSError as error:
+        if error.errno == errno.ENAMETOOLONG:
+            raise UsageError(f"DEST is too long: {error.strerror}") from None
+        raise ScaffoldError(f"cannot use {dest}: {error.strerror}") from None
+    if not is_dir:
         raise ScaffoldError(f"{dest} exists and is not a directory")
-    if dest.is_dir() and any(dest.iterdir()) and not force:
+    if non_empty and not force:
         raise ScaffoldError(
             f"{dest} is not empty; pass --force to render into it"
             " (files the template writes are overwritten, other files are kept)"
         )
+    return dest
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a render left in DEST."""
+
+    answers: dict[str, object]
+    """The answers copier recorded in the answers file (empty if the template records none)."""
+    files: list[Path]
+    """The files copier wrote, relative to DEST: all of them, or with --force the new or changed."""
 
 
 def render(
@@ -70,9 +121,8 @@ def render(
     vcs_ref: str | None,
     defaults: bool,
     overwrite: bool,
-    quiet: bool,
-) -> dict[str, object]:
-    """Render `source` into `dest` with copier; return the answers it recorded in the answers file.
+) -> Rendered:
+    """Render `source` into `dest` with copier, creating `dest` first.
 
     Copier parses and validates every answer before it writes a file. On a failure or Ctrl-C, a
     DEST this call created is removed (with the parents it created) and a DEST that was empty is
@@ -80,20 +130,32 @@ def render(
     """
     import copier
 
-    with _removed_on_failure(dest), _copier_errors():
-        worker = copier.run_copy(
-            source,
-            dest,
-            dict(data),
-            vcs_ref=vcs_ref,
-            defaults=defaults,
-            overwrite=overwrite,
-            quiet=quiet,
-            unsafe=False,
-            cleanup_on_error=True,
-        )
-        answers_file = dest / worker.answers_relpath
-    return _read_answers(answers_file)
+    before = _file_states(dest)
+    with _removed_on_failure(dest):
+        try:
+            dest.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ScaffoldError(
+                f"cannot create {error.filename or dest}: {error.strerror}"
+            ) from None
+        with _copier_errors():
+            worker = copier.run_copy(
+                source,
+                dest,
+                dict(data),
+                vcs_ref=vcs_ref,
+                defaults=defaults,
+                overwrite=overwrite,
+                # Copier's file log goes to stderr, coloured even off a terminal; `scaffold new`
+                # prints the files itself. Questions are still asked.
+                quiet=True,
+                unsafe=False,
+                # DEST exists by now: _removed_on_failure undoes a failed render, not copier.
+                cleanup_on_error=False,
+            )
+    after = _file_states(dest)
+    written = sorted(path for path, state in after.items() if before.get(path) != state)
+    return Rendered(_read_answers(dest / worker.answers_relpath), written)
 
 
 def preview(
@@ -108,10 +170,8 @@ def preview(
     with tempfile.TemporaryDirectory(prefix="scaffold-") as scratch:
         # Same final name as DEST: a template may use the destination's folder name.
         target = Path(scratch) / (dest.resolve().name or "project")
-        render(
-            source, target, data, vcs_ref=vcs_ref, defaults=defaults, overwrite=False, quiet=True
-        )
-        return sorted(path.relative_to(target) for path in target.rglob("*") if not path.is_dir())
+        rendered = render(source, target, data, vcs_ref=vcs_ref, defaults=defaults, overwrite=False)
+        return rendered.files
 
 
 def _read_answers(answers_file: Path) -> dict[str, object]:
@@ -170,6 +230,34 @@ def _removed_on_failure(dest: Path) -> Iterator[None]:
                 else:
                     child.unlink(missing_ok=True)
         raise
+
+
+def _is_git_bundle(path: Path) -> bool:
+    """Whether `path` starts like a git bundle (`# v2 git bundle`, `# v3 git bundle`)."""
+    try:
+        with path.open("rb") as file:
+            return file.read(16) in {b"# v2 git bundle\n", b"# v3 git bundle\n"}
+    except OSError:
+        return False
+
+
+def _file_states(root: Path) -> dict[Path, tuple[int, int, int]]:
+    """Each file under `root` (relative to it) with its inode, size and modification time."""
+    states: dict[Path, tuple[int, int, int]] = {}
+    for directory, _, names in os.walk(root):
+        for name in names:
+            path = Path(directory, name)
+            status = path.lstat()
+            states[path.relative_to(root)] = (status.st_ino, status.st_size, status.st_mtime_ns)
+    return states
+
+
+def _first_existing(path: Path) -> Path:
+    """The nearest of `path` and its ancestors that exists (as anything, a file included)."""
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
 
 
 def _first_missing(path: Path) -> Path | None:

@@ -1,0 +1,149 @@
+"""What `scaffold` prints: the tree of generated files, --quiet, and colour only on a terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from generator import cli, template
+from tests.test_cli import make_fixture_template
+
+ESCAPE = "\x1b["
+# Deeper than the summary lists: counted under their directory two levels down.
+DEEP_FILES = {
+    "src/{{ package_name }}/api/routes/health.py.jinja": "",
+    "src/{{ package_name }}/api/routes/items.py.jinja": "",
+    "src/{{ package_name }}/api/deps.py.jinja": "",
+}
+
+
+@pytest.fixture
+def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    fixture = make_fixture_template(tmp_path / "fixture-template")
+    for name, text in DEEP_FILES.items():
+        (fixture / "template" / name).parent.mkdir(parents=True, exist_ok=True)
+        (fixture / "template" / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(template, "bundled_template", lambda: fixture)
+    return fixture
+
+
+def scaffold(*args: str, env: dict[str, str | None] | None = None) -> Result:
+    return CliRunner().invoke(cli.app, list(args), env=env, prog_name="scaffold")
+
+
+def test_summary_is_a_tree_folded_below_two_directories(bundled: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "svc"
+
+    result = scaffold("new", str(dest), "--project-name", "Billing", "--task-queue", "celery")
+
+    assert result.exit_code == 0, result.output
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert lines[0] == f"Created Billing in {dest}: 8 files"
+    assert lines[1 : lines.index("")] == [
+        "svc/",
+        "├── .copier-answers.yml",
+        "├── README.md",
+        "├── settings.toml",
+        "├── src/",
+        "│   └── billing/",
+        "│       ├── __init__.py",
+        "│       └── api/  (3 files)",
+        "└── worker.py",
+    ]
+    assert result.stdout.split("Next steps:")[1].split("\n")[1:4] == [
+        f"  cd {dest}",
+        "  uv sync",
+        "  uv run pytest",
+    ]
+
+
+def test_force_summary_lists_only_what_was_written(bundled: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "svc"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("mine\n", encoding="utf-8")
+
+    result = scaffold("new", str(dest), "--project-name", "Billing", "--force")
+
+    assert result.exit_code == 0, result.output
+    assert "notes.txt" not in result.stdout
+    assert "README.md" in result.stdout
+
+
+def test_quiet_prints_nothing(bundled: Path, tmp_path: Path) -> None:
+    result = scaffold("new", str(tmp_path / "svc"), "--project-name", "Billing", "--quiet")
+
+    assert result.exit_code == 0, result.output
+    assert (result.stdout, result.stderr) == ("", "")
+    assert (tmp_path / "svc" / "README.md").is_file()
+
+
+def test_no_escape_sequences_when_not_a_terminal(bundled: Path, tmp_path: Path) -> None:
+    results = [
+        scaffold("options"),
+        scaffold("new", str(tmp_path / "svc"), "--project-name", "Billing"),
+        scaffold("new", str(tmp_path / "dry"), "--project-name", "Billing", "--dry-run"),
+        scaffold("new", str(tmp_path / "other"), "--task-queue", "rq"),
+    ]
+
+    assert [result.exit_code for result in results] == [0, 0, 0, 2]
+    for result in results:
+        assert ESCAPE not in result.stdout + result.stderr
+
+
+def test_control_characters_in_an_error_are_escaped(tmp_path: Path) -> None:
+    result = scaffold("new", str(tmp_path / "svc"), "--template", "evil\x1b[2J\ttemplate")
+
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == "error: template not found: evil\\x1b[2J template (No such file or directory)\n"
+    )
+
+
+def run_in_terminal(*args: str, env: dict[str, str], cwd: Path) -> str:
+    """Run `scaffold` with a pseudo-terminal as stdin, stdout and stderr; return what it showed."""
+    primary, secondary = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        cwd=cwd,
+    ) as process:
+        os.close(secondary)
+        shown = bytearray()
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # EIO: the program has exited and closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        process.wait()
+    os.close(primary)
+    return shown.decode()
+
+
+@pytest.mark.parametrize(
+    "args", [("options",), ("new", "svc", "--project-name", "X", "--task-queue", "rq")]
+)
+def test_styles_on_a_terminal_and_none_with_no_color(args: tuple[str, ...], tmp_path: Path) -> None:
+    ignored = {"NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS"}
+    env = {key: value for key, value in os.environ.items() if key not in ignored}
+    env["TERM"] = "xterm-256color"
+
+    styled = run_in_terminal(*args, env=env, cwd=tmp_path)
+    plain = run_in_terminal(*args, env={**env, "NO_COLOR": "1"}, cwd=tmp_path)
+
+    assert ESCAPE in styled
+    assert ESCAPE not in plain
+    assert re.sub(r"\x1b\[[0-9;]*m", "", styled) == plain, "the same text, without its styles"
