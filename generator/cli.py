@@ -151,6 +151,7 @@ def new(
             source = str(template.bundled_template())
         else:
             template.check_source(source)
+            source = template.absolute_source(source)
         # A custom template has its own choices and required questions: copier checks those.
         questions = QUESTIONS if bundled else tuple(q.without_choices() for q in QUESTIONS)
         given = answers.collect_answers(

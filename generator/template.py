@@ -51,6 +51,16 @@ def check_source(source: str) -> None:
         )
 
 
+def absolute_source(source: str) -> str:
+    """A local template path made absolute; other sources unchanged.
+
+    Copier records the source as given (`_src_path`), and later updates read it from wherever
+    they run: a relative path would point elsewhere.
+    """
+    path = Path(source).expanduser()
+    return str(path.absolute()) if path.exists() else source
+
+
 def check_destination(dest: Path, *, force: bool) -> None:
     """Refuse a DEST that is a file, or a non-empty directory unless `force`."""
     if dest.exists() and not dest.is_dir():
