@@ -15,6 +15,7 @@ import typer
 from generator import answers, template
 from generator.errors import ScaffoldError
 from generator.flags import with_question_options
+from generator.sync import register_commands
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -193,6 +194,9 @@ def options(
             typer.echo(console.options_json(QUESTIONS))
         else:
             console.print_options(QUESTIONS)
+
+
+register_commands(app)  # update, set, enable, check, drift: generator/sync.py
 
 
 def main() -> None:
