@@ -68,7 +68,10 @@ def update(
     head = git.git("rev-parse", "--verify", "HEAD", cwd=top).strip()
     with tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch:
         clone = Path(scratch) / "repo"
-        git.git("clone", "--quiet", "--no-checkout", "--", str(top), str(clone), cwd=top)
+        # --shared borrows the project's objects instead of copying them.
+        git.git(
+            "clone", "--quiet", "--shared", "--no-checkout", "--", str(top), str(clone), cwd=top
+        )
         git.git("checkout", "--quiet", "--detach", head, cwd=clone)
         subproject = clone / path.relative_to(top)
         if project.relinked:
