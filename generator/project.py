@@ -67,6 +67,11 @@ def load_project(path: Path, *, template: str | None, from_ref: str | None) -> P
                 f"--template {template} is not a git repository; update, check and drift need"
                 " the template's versions (git tags)"
             )
+        if not Path(source).expanduser().exists():
+            raise UsageError(
+                f"the template of {path}, {source}, is not found: pass --template with the"
+                " template's git repository"
+            )
         raise UsageError(
             f"{path} was generated from {source}, which has no git history (the template"
             " bundled with scaffold, or a plain directory): pass --template with the template's"

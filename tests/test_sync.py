@@ -408,6 +408,21 @@ def test_check_a_project_a_few_commits_past_the_newest_tag(
     assert result.exit_code == 0, result.output
 
 
+def test_a_template_that_moved_is_found_with_template(
+    project: Path, template_repo: Path, tmp_path: Path
+) -> None:
+    answers = answers_of(project)
+    answers["_src_path"] = str(tmp_path / "gone")
+    (project / ANSWERS_FILE).write_text(yaml.safe_dump(answers), encoding="utf-8")
+
+    lost = scaffold("check", project)
+    found = scaffold("check", project, "--template", template_repo)
+
+    assert lost.exit_code == 2
+    assert f"{tmp_path / 'gone'}, is not found: pass --template" in error_line(lost)
+    assert found.exit_code == 1, found.output
+
+
 # --- drift ---------------------------------------------------------------------------------------
 
 
