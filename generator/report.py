@@ -17,6 +17,7 @@ _KIND_STYLES = {"added": "green", "modified": "yellow", "deleted": "red"}
 
 def print_update(path: Path, result: UpdateResult, *, pretend: bool) -> None:
     """The version move, the files written or deleted, and the conflicts to resolve."""
+    path = _named(path)
     console = Console(highlight=False, soft_wrap=True)
     if result.old_version == result.new_version:
         versions = f"template version {result.new_version}"
@@ -46,6 +47,7 @@ def print_update(path: Path, result: UpdateResult, *, pretend: bool) -> None:
 
 
 def print_check(path: Path, check: Check) -> None:
+    path = _named(path)
     console = Console(highlight=False, soft_wrap=True)
     if check.outdated:
         console.print(
@@ -58,6 +60,7 @@ def print_check(path: Path, check: Check) -> None:
 
 def print_drift(path: Path, version: str, drift: Drift, *, diff: bool) -> None:
     """The files added, removed and changed against the standard; with `diff`, the diffs."""
+    path = _named(path)
     console = Console(highlight=False, soft_wrap=True)
     if not drift.found:
         console.print(f"{path} matches the template {version} with its answers: no drift")
@@ -71,6 +74,11 @@ def print_drift(path: Path, version: str, drift: Drift, *, diff: bool) -> None:
             console.print()
             for line in drift.diffs[name].splitlines():
                 console.print(Text(line, style=_diff_style(line)))
+
+
+def _named(path: Path) -> Path:
+    """The project as given on the command line, or its directory's name for `.`."""
+    return path if path.name else Path(path.resolve().name)
 
 
 def _print_paths(console: Console, label: str, paths: Sequence[str]) -> None:
