@@ -92,6 +92,7 @@ def edit_like_a_user(project: Path) -> None:
     """Edit a generated file (its title, far from the template's changes) and add a file."""
     readme = project / "README.md"
     text = readme.read_text(encoding="utf-8")
+    assert text.startswith(f"# {NAME}\n")
     readme.write_text(text.replace(f"# {NAME}\n", f"# {NAME} (ours)\n", 1), encoding="utf-8")
     (project / USER_FILE).write_text(USER_FILE_TEXT, encoding="utf-8")
 
@@ -157,6 +158,11 @@ def test_update_applies_the_template_changes_and_keeps_the_users_edits(project: 
     # The result is left for review: nothing is committed.
     assert git(project, "log", "--format=%s", "-1").strip() == "our edits"
     assert scaffold("check", project).exit_code == 0
+    drift = scaffold("drift", project)
+    assert drift.exit_code == 1
+    assert drift.stdout.endswith(
+        f"from the template {NEWEST} with its answers:\nchanged (1):\n  README.md\n"
+    )
 
 
 def test_conflicting_edit_is_listed_with_exit_1_and_left_unmerged(project: Path) -> None:
@@ -167,7 +173,7 @@ def test_conflicting_edit_is_listed_with_exit_1_and_left_unmerged(project: Path)
     result = scaffold("update", project)
 
     assert result.exit_code == 1
-    assert re.search(r"has conflicts in 1 file:\n  README\.md\n", result.stdout), result.stdout
+    assert "has conflicts in 1 file:\n  README.md\n" in result.stdout
     text = readme.read_text(encoding="utf-8")
     assert "<<<<<<< before updating" in text
     assert "Our own last line." in text
