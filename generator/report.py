@@ -1,4 +1,7 @@
-"""What `update`, `set`, `check` and `drift` print (rich, imported only once there is output)."""
+"""What `update`, `set`, `check` and `drift` print (rich, imported only once there is output).
+
+Markup is off: file names such as `routes/[id].py` are printed as they are.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ _KIND_STYLES = {"added": "green", "modified": "yellow", "deleted": "red"}
 def print_update(path: Path, result: UpdateResult, *, pretend: bool) -> None:
     """The version move, the files written or deleted, and the conflicts to resolve."""
     path = _named(path)
-    console = Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, markup=False, soft_wrap=True)
     if result.old_version == result.new_version:
         versions = f"template version {result.new_version}"
     else:
@@ -48,7 +51,7 @@ def print_update(path: Path, result: UpdateResult, *, pretend: bool) -> None:
 
 def print_check(path: Path, check: Check) -> None:
     path = _named(path)
-    console = Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, markup=False, soft_wrap=True)
     if check.outdated:
         console.print(
             f"{path}: template update available: {check.current} → {check.newest}"
@@ -61,7 +64,7 @@ def print_check(path: Path, check: Check) -> None:
 def print_drift(path: Path, version: str, drift: Drift, *, diff: bool) -> None:
     """The files added, removed and changed against the standard; with `diff`, the diffs."""
     path = _named(path)
-    console = Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, markup=False, soft_wrap=True)
     if not drift.found:
         console.print(f"{path} matches the template {version} with its answers: no drift")
         return

@@ -435,14 +435,14 @@ def test_a_template_that_moved_is_found_with_template(
 def test_drift_lists_added_removed_and_changed_files(project: Path) -> None:
     edit_like_a_user(project)
     (project / "Dockerfile").unlink()
-    (project / "notes.txt").write_text("ours\n", encoding="utf-8")
+    (project / "notes [draft].txt").write_text("ours\n", encoding="utf-8")
 
     result = scaffold("drift", project, "--diff")
 
     assert result.exit_code == 1
     assert "changed (1):\n  README.md\n" in result.stdout
     assert "removed (1):\n  Dockerfile\n" in result.stdout
-    assert "added (1):\n  notes.txt\n" in result.stdout, "new files under src/ are own code"
+    assert "added (1):\n  notes [draft].txt\n" in result.stdout, "new files under src/ are own code"
     assert f"-# {NAME}\n+# {NAME} (ours)\n" in result.stdout
 
 
