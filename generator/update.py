@@ -134,7 +134,17 @@ def _relink(subproject: Path, project: Project) -> None:
         yaml.safe_dump(answers, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
     message = "scaffold: the template's source and version, from --template and --from-ref"
-    git.git("commit", "--quiet", "--no-verify", "-m", message, "--", ANSWERS_FILE, cwd=subproject)
+    git.git(
+        "commit",
+        "--quiet",
+        "--no-verify",
+        "--no-gpg-sign",
+        "-m",
+        message,
+        "--",
+        ANSWERS_FILE,
+        cwd=subproject,
+    )
 
 
 def _run_copier_update(
