@@ -16,6 +16,7 @@ from generator import answers, postgen, template
 from generator.errors import ScaffoldError, UsageError
 from generator.flags import with_question_options
 from generator.parsing import FlagAwareCommand, OneLineErrorsGroup
+from generator.sync import register_commands
 
 app = typer.Typer(
     cls=OneLineErrorsGroup,
@@ -169,6 +170,7 @@ def new(
             source = str(template.bundled_template())
         else:
             template.check_source(source)
+            source = template.absolute_source(source)
         # A custom template has its own choices and required questions: copier checks those.
         questions = QUESTIONS if bundled else tuple(q.without_choices() for q in QUESTIONS)
         given = answers.collect_answers(
@@ -218,6 +220,9 @@ def options(
             typer.echo(console.options_json(QUESTIONS))
         else:
             console.print_options(QUESTIONS)
+
+
+register_commands(app)  # update, set, enable, check, drift: generator/sync.py
 
 
 def main() -> None:

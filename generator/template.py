@@ -66,6 +66,16 @@ def check_source(source: str) -> None:
         raise ScaffoldError(f"{source} is not a Copier template: a file that is not a git bundle")
 
 
+def absolute_source(source: str) -> str:
+    """A local template path made absolute; other sources unchanged.
+
+    Copier records the source as given (`_src_path`), and later updates read it from wherever
+    they run: a relative path would point elsewhere.
+    """
+    path = Path(source).expanduser()
+    return str(path.absolute()) if path.exists() else source
+
+
 def destination(text: str, *, force: bool) -> Path:
     """DEST as a path, once it is known to be renderable into; nothing is created here.
 

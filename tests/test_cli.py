@@ -706,6 +706,19 @@ def test_custom_template_takes_its_own_questions_through_data(tmp_path: Path) ->
     assert recorded_answers(dest)["team_size"] == 7
 
 
+def test_relative_template_path_is_recorded_absolute(
+    fixture_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Updates read `_src_path` from wherever they run: a relative path would point elsewhere."""
+    monkeypatch.chdir(fixture_template.parent)
+    dest = tmp_path / "svc"
+
+    result = scaffold("new", str(dest), "--template", fixture_template.name, "--project-name", "R")
+
+    assert result.exit_code == 0, result.output
+    assert recorded_answers(dest)["_src_path"] == str(fixture_template)
+
+
 def test_custom_template_choices_are_checked_by_copier(tmp_path: Path) -> None:
     custom = make_fixture_template(tmp_path / "custom")
     dest = tmp_path / "svc"

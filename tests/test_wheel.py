@@ -16,20 +16,23 @@ import pytest
 import yaml
 
 from generator.template import bundled_template
+from tests.template_repo import NEWEST, V2_NEW_FILE, commit_all, make_template_repo
 
 pytestmark = pytest.mark.slow
 
 REPO = bundled_template()
 
 
-def run(args: Sequence[str | Path], cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(
+    args: Sequence[str | Path], cwd: Path, returncode: int = 0
+) -> subprocess.CompletedProcess[str]:
     # The shared uv cache (UV_CACHE_DIR when set) keeps installs offline-fast; never fetch Pythons.
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     env.pop("VIRTUAL_ENV", None)
     completed = subprocess.run(
         [str(arg) for arg in args], cwd=cwd, env=env, capture_output=True, text=True, check=False
     )
-    assert completed.returncode == 0, f"{args}\n{completed.stdout}\n{completed.stderr}"
+    assert completed.returncode == returncode, f"{args}\n{completed.stdout}\n{completed.stderr}"
     return completed
 
 
@@ -96,3 +99,36 @@ def test_installed_scaffold_options(installed: tuple[Path, Path], tmp_path: Path
     assert "task_queue" in table.stdout
     questions = yaml.safe_load((REPO / "copier.yml").read_text(encoding="utf-8"))
     assert [row["name"] for row in rows] == [name for name in questions if not name.startswith("_")]
+
+
+def test_installed_scaffold_checks_and_updates_from_a_tagged_template_repository(
+    installed: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, bin_dir = installed
+    scaffold = bin_dir / "scaffold"
+    repo = make_template_repo(tmp_path / "template")
+    project = tmp_path / "svc"
+    new: list[str | Path] = [
+        scaffold,
+        "new",
+        project,
+        "--template",
+        repo,
+        "--vcs-ref",
+        "v1",
+        "--defaults",
+        "-q",
+    ]
+    run([*new, "--project-name", "Wheel Service"], cwd=tmp_path)
+    commit_all(project, "generated")
+
+    outdated = run([scaffold, "check", project], cwd=tmp_path, returncode=1)
+    run([scaffold, "update", project], cwd=tmp_path)
+    commit_all(project, "updated")
+
+    assert f"v1 → {NEWEST}" in outdated.stdout
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert answers["_commit"] == NEWEST
+    assert (project / V2_NEW_FILE).is_file()
+    run([scaffold, "check", project], cwd=tmp_path)
+    run([scaffold, "drift", project], cwd=tmp_path)

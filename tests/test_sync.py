@@ -1,0 +1,550 @@
+"""`scaffold update`, `set`/`enable`, `check` and `drift` against a tagged template repository.
+
+The repository (tests/template_repo.py) holds this checkout's copier.yml and template/ tagged v1;
+v2 and v3 change it. A project generated at v1 and committed is shared by the tests, each of which
+works on its own copy.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import textwrap
+from pathlib import Path
+
+import copier
+import pytest
+import yaml
+from typer.testing import CliRunner, Result
+
+from generator import cli, template
+from tests.template_repo import (
+    NEWEST,
+    TAGS,
+    V2_NEW_FILE,
+    V2_README_SECTION,
+    V3_GITIGNORE_LINE,
+    V3_REMOVED_FILE,
+    commit_all,
+    git,
+    make_template_repo,
+)
+
+NAME = "Orders Service"
+FOLDER = "orders-service"
+PACKAGE = "orders_service"
+ANSWERS_FILE = ".copier-answers.yml"
+USER_FILE = f"src/{PACKAGE}/api/routes/orders.py"
+USER_FILE_TEXT = '"""Orders: the service\'s own code."""\n'
+
+runner = CliRunner()
+
+
+def scaffold(*args: str | Path) -> Result:
+    return runner.invoke(cli.app, [str(arg) for arg in args], prog_name="scaffold")
+
+
+def error_line(result: Result) -> str:
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, result.output
+    return lines[0]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root` but .git, with its contents."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
+
+
+def generate(template_repo: Path, dest: Path, ref: str, **answers: object) -> Path:
+    """Render `ref` of the template like `copier copy` would, and commit it."""
+    copier.run_copy(
+        str(template_repo),
+        dest,
+        {"project_name": NAME, **answers},
+        vcs_ref=ref,
+        defaults=True,
+        unsafe=False,
+        quiet=True,
+    )
+    commit_all(dest, f"generated at {ref}")
+    return dest
+
+
+def answers_of(project: Path) -> dict[str, object]:
+    answers = yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8"))
+    assert isinstance(answers, dict)
+    return answers
+
+
+def head_and_status(project: Path) -> tuple[str, str]:
+    return git(project, "rev-parse", "HEAD"), git(project, "status", "--porcelain")
+
+
+def edit_like_a_user(project: Path) -> None:
+    """Edit a generated file (its title, far from the template's changes) and add a file."""
+    readme = project / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith(f"# {NAME}\n")
+    readme.write_text(text.replace(f"# {NAME}\n", f"# {NAME} (ours)\n", 1), encoding="utf-8")
+    (project / USER_FILE).write_text(USER_FILE_TEXT, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_template_repo(tmp_path_factory.mktemp("template") / "fastapi-template")
+
+
+@pytest.fixture(scope="module")
+def v1_project(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`scaffold new --template REPO --vcs-ref v1`, committed. Tests copy it; none changes it."""
+    dest = tmp_path_factory.mktemp("v1") / FOLDER
+    result = scaffold(
+        "new", dest, "--template", template_repo, "--vcs-ref", "v1", "--project-name", NAME, "-q"
+    )
+    assert result.exit_code == 0, result.output
+    commit_all(dest, "generated")
+    return dest
+
+
+@pytest.fixture
+def project(v1_project: Path, tmp_path: Path) -> Path:
+    """A copy of the v1 project (its git repository included) to work on."""
+    return Path(shutil.copytree(v1_project, tmp_path / FOLDER, symlinks=True))
+
+
+# --- versions recorded by scaffold new -----------------------------------------------------------
+
+
+def test_new_records_the_template_source_and_tag(v1_project: Path, template_repo: Path) -> None:
+    answers = answers_of(v1_project)
+
+    assert answers["_commit"] == "v1"
+    assert answers["_src_path"] == str(template_repo)
+
+
+# --- update --------------------------------------------------------------------------------------
+
+
+def test_update_applies_the_template_changes_and_keeps_the_users_edits(project: Path) -> None:
+    edit_like_a_user(project)
+    commit_all(project, "our edits")
+    before = tree(project)
+    assert scaffold("check", project).exit_code == 1
+
+    result = scaffold("update", project)
+
+    assert result.exit_code == 0, result.output
+    assert f"template v1 → {NEWEST}" in result.stdout
+    after = tree(project)
+    readme = after["README.md"].decode()
+    assert readme.startswith(f"# {NAME} (ours)\n"), "the user's edit is kept"
+    assert readme.endswith(V2_README_SECTION), "the template's change is applied"
+    assert after[USER_FILE] == USER_FILE_TEXT.encode()
+    assert after[V2_NEW_FILE] == f"# Operating {NAME}\n".encode()
+    assert after[".gitignore"].decode().endswith(V3_GITIGNORE_LINE)
+    removed = V3_REMOVED_FILE.format(package=PACKAGE)
+    assert removed in before
+    assert removed not in after
+    assert answers_of(project)["_commit"] == NEWEST
+    assert git(project, "ls-files", "--unmerged") == ""
+    # The result is left for review: nothing is committed.
+    assert git(project, "log", "--format=%s", "-1").strip() == "our edits"
+    assert scaffold("check", project).exit_code == 0
+    drift = scaffold("drift", project)
+    assert drift.exit_code == 1
+    assert drift.stdout.endswith(
+        f"from the template {NEWEST} with its answers:\nchanged (1):\n  README.md\n"
+    )
+
+
+def test_conflicting_edit_is_listed_with_exit_1_and_left_unmerged(project: Path) -> None:
+    readme = project / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nOur own last line.\n", "utf-8")
+    commit_all(project, "our last line")
+
+    result = scaffold("update", project)
+
+    assert result.exit_code == 1
+    assert "has conflicts in 1 file:\n  README.md\n" in result.stdout
+    text = readme.read_text(encoding="utf-8")
+    assert "<<<<<<< before updating" in text
+    assert "Our own last line." in text
+    assert "## Operations" in text
+    assert "README.md" in git(project, "diff", "--name-only", "--diff-filter=U")
+    assert (project / V2_NEW_FILE).is_file(), "the rest of the update is applied"
+
+
+def test_conflict_rej_leaves_a_rej_file_and_lists_it(project: Path) -> None:
+    readme = project / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nOur own last line.\n", "utf-8")
+    commit_all(project, "our last line")
+
+    result = scaffold("update", project, "--conflict", "rej")
+
+    assert result.exit_code == 1
+    assert "has conflicts in 1 file:\n  README.md.rej\n" in result.stdout
+    # The template's version is written; the user's hunk that did not apply is in the .rej file.
+    assert "## Operations" in (project / "README.md").read_text(encoding="utf-8")
+    assert "+Our own last line." in (project / "README.md.rej").read_text(encoding="utf-8")
+
+
+def test_update_of_a_project_in_a_subdirectory_of_a_repository(
+    v1_project: Path, tmp_path: Path
+) -> None:
+    """A monorepo: only the project's directory must be clean, and only it is updated."""
+    monorepo = tmp_path / "monorepo"
+    project = Path(shutil.copytree(v1_project, monorepo / "services" / FOLDER, ignore=_dot_git))
+    (monorepo / "other.txt").write_text("committed\n", encoding="utf-8")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nOur own last line.\n", "utf-8")
+    commit_all(monorepo, "a monorepo")
+    (monorepo / "other.txt").write_text("work in progress\n", encoding="utf-8")
+
+    result = scaffold("update", project)
+
+    assert result.exit_code == 1
+    assert "has conflicts in 1 file:\n  README.md\n" in result.stdout
+    unmerged = git(monorepo, "diff", "--name-only", "--diff-filter=U").split()
+    assert unmerged == [f"services/{FOLDER}/README.md"]
+    assert (project / V2_NEW_FILE).is_file()
+    assert (monorepo / "other.txt").read_text(encoding="utf-8") == "work in progress\n"
+    assert git(monorepo, "status", "--porcelain", "--", "other.txt").startswith(" M")
+
+
+def _dot_git(directory: str, names: list[str]) -> list[str]:
+    return [".git"] if ".git" in names else []
+
+
+def test_pretend_reports_conflicts_with_exit_1_and_writes_nothing(project: Path) -> None:
+    readme = project / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nOur own last line.\n", "utf-8")
+    commit_all(project, "our last line")
+    before = tree(project), head_and_status(project)
+
+    result = scaffold("update", project, "--pretend")
+
+    assert result.exit_code == 1
+    assert "would have conflicts in 1 file:\n  README.md\n" in result.stdout
+    assert (tree(project), head_and_status(project)) == before
+
+
+def test_pretend_lists_the_changes_and_writes_nothing(project: Path) -> None:
+    before = tree(project), head_and_status(project)
+
+    result = scaffold("update", project, "--pretend")
+
+    assert result.exit_code == 0, result.output
+    assert f"template v1 → {NEWEST}; would change" in result.stdout
+    assert re.search(rf"added +{re.escape(V2_NEW_FILE)}", result.stdout)
+    assert re.search(r"modified +README\.md", result.stdout)
+    assert re.search(
+        rf"deleted +{re.escape(V3_REMOVED_FILE.format(package=PACKAGE))}", result.stdout
+    )
+    assert (tree(project), head_and_status(project)) == before
+
+
+def test_update_to_a_given_tag(project: Path) -> None:
+    result = scaffold("update", project, "--vcs-ref", "v2")
+
+    assert result.exit_code == 0, result.output
+    assert answers_of(project)["_commit"] == "v2"
+    assert (project / V2_NEW_FILE).is_file()
+    assert (project / V3_REMOVED_FILE.format(package=PACKAGE)).is_file()
+
+
+@pytest.mark.parametrize("change", ["modified", "untracked", "staged"])
+def test_update_refuses_uncommitted_changes(project: Path, change: str) -> None:
+    if change == "untracked":
+        (project / "notes.txt").write_text("draft\n", encoding="utf-8")
+    else:
+        (project / "README.md").write_text("draft\n", encoding="utf-8")
+        if change == "staged":
+            git(project, "add", "README.md")
+    before = tree(project), head_and_status(project)
+
+    result = scaffold("update", project)
+
+    assert result.exit_code == 1
+    assert "has uncommitted changes" in error_line(result)
+    assert "commit or stash them first" in error_line(result)
+    assert (tree(project), head_and_status(project)) == before
+
+
+def test_update_refuses_a_project_outside_git(project: Path) -> None:
+    shutil.rmtree(project / ".git")
+
+    result = scaffold("update", project)
+
+    assert result.exit_code == 1
+    assert "is not in a git repository" in error_line(result)
+
+
+def test_update_to_the_version_it_is_on_changes_nothing(project: Path) -> None:
+    before = tree(project), head_and_status(project)
+
+    result = scaffold("update", project, "--vcs-ref", "v1")
+
+    assert result.exit_code == 0, result.output
+    assert "nothing to change (template version v1)" in result.stdout
+    assert (tree(project), head_and_status(project)) == before
+
+
+def test_update_from_every_tag_equals_a_fresh_generation_at_the_newest(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """fastapi-mvc's test: whatever release a project starts from, updating it lands on the same
+    files as generating the newest release."""
+    fresh = tree(generate(template_repo, tmp_path / "fresh" / FOLDER, NEWEST))
+
+    for tag in TAGS:
+        project = generate(template_repo, tmp_path / tag / FOLDER, tag)
+
+        result = scaffold("update", project)
+
+        assert result.exit_code == 0, f"from {tag}: {result.output}"
+        assert tree(project) == fresh, f"updating from {tag}"
+        assert scaffold("check", project).exit_code == 0
+        assert scaffold("drift", project).exit_code == 0
+
+
+# --- set / enable --------------------------------------------------------------------------------
+
+
+def test_enable_task_queue_equals_a_fresh_generation_plus_the_users_edits(
+    project: Path, template_repo: Path, tmp_path: Path
+) -> None:
+    edit_like_a_user(project)
+    commit_all(project, "our edits")
+
+    result = scaffold("enable", "task_queue=taskiq", "-C", project)
+
+    assert result.exit_code == 0, result.output
+    assert "template version v1" in result.stdout, "set keeps the project's template version"
+    expected = generate(template_repo, tmp_path / "expected" / FOLDER, "v1", task_queue="taskiq")
+    edit_like_a_user(expected)
+    assert tree(project) == tree(expected)
+    assert answers_of(project)["task_queue"] == "taskiq"
+    assert answers_of(project)["_commit"] == "v1"
+
+
+def test_set_changes_answers_and_keeps_the_users_edits(project: Path) -> None:
+    edit_like_a_user(project)
+    commit_all(project, "our edits")
+
+    result = scaffold("set", "log_format=console", "docker=no", "--path", project)
+
+    assert result.exit_code == 0, result.output
+    answers = answers_of(project)
+    assert (answers["log_format"], answers["docker"]) == ("console", False)
+    assert "LOG_FORMAT=console" in (project / ".env.example").read_text(encoding="utf-8")
+    assert not (project / "Dockerfile").exists()
+    assert (project / "README.md").read_text(encoding="utf-8").startswith(f"# {NAME} (ours)\n")
+    assert (project / USER_FILE).read_text(encoding="utf-8") == USER_FILE_TEXT
+
+
+def test_set_takes_a_preset_data_file(project: Path, tmp_path: Path) -> None:
+    preset = tmp_path / "team.yml"
+    preset.write_text("ci: gitlab\nauthor_name: Payments Team\n", encoding="utf-8")
+
+    result = scaffold("set", "--data-file", preset, "author_name=Ledger Team", "-C", project)
+
+    assert result.exit_code == 0, result.output
+    answers = answers_of(project)
+    assert (answers["ci"], answers["author_name"]) == ("gitlab", "Ledger Team")
+    assert (project / ".gitlab-ci.yml").is_file()
+    assert not (project / ".github").exists()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["set", "nope=1"], "unknown question 'nope' (valid: project_name,"),
+        (["set", "docker=maybe"], "invalid value for docker: 'maybe'"),
+        (["set", "task_queue"], "expected KEY=VALUE, got 'task_queue'"),
+        (["enable", "task_queue"], "task_queue is not a yes/no question: enable it with"),
+        (["set", "task_queue=rq"], "Invalid choice for 'task_queue'"),
+        (["set"], "give at least one answer"),
+    ],
+)
+def test_bad_answers_are_exit_2_and_touch_nothing(
+    project: Path, arguments: list[str], message: str
+) -> None:
+    before = tree(project), head_and_status(project)
+
+    result = scaffold(*arguments, "-C", project)
+
+    assert result.exit_code == 2
+    assert message in error_line(result)
+    assert (tree(project), head_and_status(project)) == before
+
+
+# --- check ---------------------------------------------------------------------------------------
+
+
+def test_check_exit_codes(project: Path, tmp_path: Path) -> None:
+    outdated = scaffold("check", project)
+    not_a_project = scaffold("check", tmp_path)
+
+    assert outdated.exit_code == 1
+    assert f"template update available: v1 → {NEWEST}" in outdated.stdout
+    assert not_a_project.exit_code == 2
+    assert f"{tmp_path} is not a generated project: it has no {ANSWERS_FILE}" in error_line(
+        not_a_project
+    )
+
+
+def test_check_a_project_a_few_commits_past_the_newest_tag(
+    project: Path, template_repo: Path
+) -> None:
+    """`_commit: v3-2-gabc1234` is newer than v3: nothing to update to."""
+    answers = answers_of(project)
+    answers["_commit"] = f"{NEWEST}-2-g{git(template_repo, 'rev-parse', '--short', 'HEAD').strip()}"
+    (project / ANSWERS_FILE).write_text(yaml.safe_dump(answers), encoding="utf-8")
+
+    result = scaffold("check", project)
+
+    assert result.exit_code == 0, result.output
+
+
+def test_a_template_that_moved_is_found_with_template(
+    project: Path, template_repo: Path, tmp_path: Path
+) -> None:
+    answers = answers_of(project)
+    answers["_src_path"] = str(tmp_path / "gone")
+    (project / ANSWERS_FILE).write_text(yaml.safe_dump(answers), encoding="utf-8")
+
+    lost = scaffold("check", project)
+    found = scaffold("check", project, "--template", template_repo)
+
+    assert lost.exit_code == 2
+    assert f"{tmp_path / 'gone'}, is not found: pass --template" in error_line(lost)
+    assert found.exit_code == 1, found.output
+
+
+# --- drift ---------------------------------------------------------------------------------------
+
+
+def test_drift_lists_added_removed_and_changed_files(project: Path) -> None:
+    edit_like_a_user(project)
+    (project / "Dockerfile").unlink()
+    (project / "notes [draft].txt").write_text("ours\n", encoding="utf-8")
+
+    result = scaffold("drift", project, "--diff")
+
+    assert result.exit_code == 1
+    assert "changed (1):\n  README.md\n" in result.stdout
+    assert "removed (1):\n  Dockerfile\n" in result.stdout
+    assert "added (1):\n  notes [draft].txt\n" in result.stdout, "new files under src/ are own code"
+    assert f"-# {NAME}\n+# {NAME} (ours)\n" in result.stdout
+
+
+def test_drift_ignores_globs_from_the_command_line_and_pyproject(project: Path) -> None:
+    edit_like_a_user(project)
+    (project / "notes.txt").write_text("ours\n", encoding="utf-8")
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8")
+        + '\n[tool.scaffold]\ndrift-ignore = ["README.md", "pyproject.toml"]\n',
+        encoding="utf-8",
+    )
+
+    without = scaffold("drift", project)
+    ignored = scaffold("drift", project, "--ignore", "notes.*")
+
+    assert without.exit_code == 1
+    assert "added (1):\n  notes.txt\n" in without.stdout
+    assert "changed" not in without.stdout
+    assert ignored.exit_code == 0, ignored.output
+    assert "no drift" in ignored.stdout
+
+
+def test_drift_exit_codes(project: Path, tmp_path: Path) -> None:
+    none = scaffold("drift", project)
+    not_a_project = scaffold("drift", tmp_path)
+
+    assert none.exit_code == 0, none.output
+    assert "matches the template v1 with its answers: no drift" in none.stdout
+    assert not_a_project.exit_code == 2
+    assert "is not a generated project" in error_line(not_a_project)
+
+
+# --- a template without git history (the bundled one) --------------------------------------------
+
+
+@pytest.fixture
+def bundled_v1(template_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make v1 of the template, as a plain directory like the wheel's copy, the bundled one."""
+    plain = tmp_path / "bundled"
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", "v1"], cwd=template_repo, capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(plain, filter="data")
+    monkeypatch.setattr(template, "bundled_template", lambda: plain)
+    return plain
+
+
+def test_project_from_the_bundled_template_is_pointed_at_the_git_repository(
+    bundled_v1: Path, template_repo: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / FOLDER
+    assert scaffold("new", project, "--project-name", NAME, "--defaults", "-q").exit_code == 0
+    commit_all(project, "generated from the bundled template")
+    assert "_commit" not in answers_of(project)
+
+    for command in ("update", "check", "drift"):
+        result = scaffold(command, project)
+        assert result.exit_code == 2, command
+        assert error_line(result) == (
+            f"error: {project} was generated from {bundled_v1}, which has no git history (the"
+            " template bundled with scaffold, or a plain directory): pass --template with the"
+            " template's git repository, and --from-ref with the tag it was generated from"
+        )
+    without_version = scaffold("check", project, "--template", template_repo)
+    assert without_version.exit_code == 2
+    assert "records no template version (_commit): pass --from-ref" in error_line(without_version)
+    linked = ["--template", str(template_repo), "--from-ref", "v1"]
+    assert scaffold("check", project, *linked).exit_code == 1
+    assert scaffold("drift", project, *linked).exit_code == 0
+
+    result = scaffold("update", project, *linked)
+
+    assert result.exit_code == 0, result.output
+    answers = answers_of(project)
+    assert (answers["_src_path"], answers["_commit"]) == (str(template_repo), NEWEST)
+    assert (project / V2_NEW_FILE).is_file()
+    commit_all(project, "updated")
+    assert scaffold("check", project).exit_code == 0
+
+
+# --- start-up ------------------------------------------------------------------------------------
+
+
+def test_help_of_the_new_commands_imports_neither_copier_nor_rich() -> None:
+    probe = textwrap.dedent(
+        """
+        import sys
+        from generator.cli import main
+        for command in ("update", "set", "enable", "check", "drift"):
+            sys.argv = ["scaffold", command, "--help"]
+            try:
+                main()
+            except SystemExit:
+                pass
+        print(sorted({name.split(".")[0] for name in sys.modules} & {"copier", "jinja2", "rich"}))
+        """
+    )
+
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+
+    assert completed.stdout.splitlines()[-1] == "[]"
