@@ -80,8 +80,8 @@ class TaskRunner:
             raise RuntimeError("TaskRunner is not running; submit inside its `async with` block")
         name = _task_name(func)
         call = functools.partial(func, *args, **kwargs)
-        self._pending += 1
         self._task_group.start_soon(self._run, call, name, inspect.iscoroutinefunction(func))
+        self._pending += 1  # counted once scheduled; the task cannot start before we return
 
     async def _run(self, call: Callable[[], Any], name: str, is_async: bool) -> None:
         try:
