@@ -14,9 +14,29 @@ OPTIONAL_FILES: dict[tuple[str, object], set[str]] = {
     ("docker", True): {"Dockerfile", ".dockerignore", "compose.yaml"},
     ("ci", "github"): {".github/workflows/ci.yml"},
     ("ci", "gitlab"): {".gitlab-ci.yml"},
+    ("background_tasks", True): {
+        f"{PKG}/api/routes/notifications.py",
+        f"{PKG}/tasks/__init__.py",
+        f"{PKG}/tasks/runner.py",
+        f"{PKG}/tasks/notifications.py",
+        f"{PKG}/tasks/audit.py",
+        "tests/api/routes/test_notifications.py",
+        "tests/tasks/__init__.py",
+        "tests/tasks/conftest.py",
+        "tests/tasks/smtp_server.py",
+        "tests/tasks/test_runner.py",
+        "tests/tasks/test_notifications.py",
+        "tests/tasks/test_audit.py",
+    },
+    ("admin_webhook", True): {f"{PKG}/tasks/webhook.py", "tests/tasks/test_webhook.py"},
 }
 # For each option, a value under which none of its optional files exist.
-OFF_VALUES: dict[str, object] = {"docker": False, "ci": "none"}
+OFF_VALUES: dict[str, object] = {
+    "docker": False,
+    "ci": "none",
+    "background_tasks": False,
+    "admin_webhook": False,
+}
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +104,18 @@ def test_optional_files_follow_their_option(tmp_path: Path, option: str, value: 
 
     assert expected <= with_option
     assert not expected & without_option
+
+
+def test_background_tasks_settings_and_dependencies_follow_the_option(tmp_path: Path) -> None:
+    on = render(tmp_path / "on", background_tasks=True)
+    off = render(tmp_path / "off", background_tasks=False)
+
+    for project, present in ((on, True), (off, False)):
+        pyproject = (project / "pyproject.toml").read_text()
+        env_example = (project / ".env.example").read_text()
+        config = (project / PKG / "core/config.py").read_text()
+        for dependency in ('"aiosmtplib>=', '"email-validator>=', '"aiosmtpd>='):
+            assert (dependency in pyproject) is present
+        for setting in ("BACKGROUND_MAX_PENDING=", "NOTIFICATIONS_OUTBOX=", "SMTP_SENDER="):
+            assert (setting in env_example) is present
+        assert ("background_drain_timeout_seconds" in config) is present

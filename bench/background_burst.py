@@ -1,0 +1,406 @@
+"""Bursts of notifications against a generated service, beside FastAPI's naive `BackgroundTasks`.
+
+    uv run python bench/background_burst.py                 # renders and installs a default project
+    uv run python bench/background_burst.py --project PATH  # or uses one already `uv sync`ed
+
+Each app runs under uvicorn (one worker, loopback, free port) with a 2 s delivery per notification:
+the generated service with `NOTIFICATION_DELAY_SECONDS=2`, and bench/naive_background_app.py, whose
+sync task sleeps 2 s in FastAPI's `BackgroundTasks`. On each, 200 `POST /notifications` are sent
+over 200 open connections, first all at once, then spread evenly over one second, while `/health`
+is probed every 10 ms until the outbox is complete. Then a burst is followed at once by SIGTERM, to
+see what shutdown keeps: with the usual timeouts (15 s graceful, 10 s drain), and on a fresh server
+with both cut to 1 s, shorter than a delivery. Prints a markdown table; never passes or fails.
+
+The client is plain asyncio streams with requests encoded once, so that the figures are the
+server's, not a Python HTTP client's. Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parent
+GRACEFUL_SHUTDOWN_SECONDS = 15
+SHORT_TIMEOUT_SECONDS = 1  # shorter than the delivery: shows what an exhausted timeout loses
+HEALTH_PROBE_INTERVAL = 0.01
+READY_TIMEOUT = 30.0
+KILL_AFTER = 40.0  # a server still running this long after SIGTERM is killed
+WARM_UP_REQUESTS = 10
+PAYLOAD = json.dumps({"email": "ada@example.com", "message": "Your report is ready."}).encode()
+
+
+@dataclass
+class Burst:
+    """What one burst of POSTs saw."""
+
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    health_latencies: list[float] = field(default_factory=list)
+    lines_after_delay: int = 0
+    complete_after: float | None = None
+
+
+@dataclass
+class Shutdown:
+    exit_after: float = 0.0
+    lines_written: int = 0
+    unfinished_logged: str = "none"
+
+
+@dataclass
+class Server:
+    name: str
+    command: list[str]
+    cwd: Path
+    env: dict[str, str]
+    outbox: Path
+    log: Path
+    graceful_timeout: int = GRACEFUL_SHUTDOWN_SECONDS
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.port = free_port()
+        command = [*self.command, "--host", "127.0.0.1", "--port", str(self.port)]
+        command += ["--no-access-log", "--timeout-graceful-shutdown", str(self.graceful_timeout)]
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+
+    def terminate(self) -> float:
+        """SIGTERM; returns the seconds until the process exited (killed after KILL_AFTER)."""
+        assert self.process is not None
+        started = time.perf_counter()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=KILL_AFTER)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        return time.perf_counter() - started
+
+    def with_short_timeouts(self) -> Server:
+        """The same app, with uvicorn's graceful timeout and our drain timeout cut short."""
+        env = {**self.env, "BACKGROUND_DRAIN_TIMEOUT_SECONDS": str(SHORT_TIMEOUT_SECONDS)}
+        return replace(self, env=env, graceful_timeout=SHORT_TIMEOUT_SECONDS, process=None)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def lines(self) -> int:
+        try:
+            return len(self.outbox.read_bytes().splitlines())
+        except FileNotFoundError:
+            return 0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+# --- a minimal HTTP/1.1 client over asyncio streams -----------------------------------------------
+
+
+def encode(method: str, path: str, body: bytes = b"") -> bytes:
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    if body:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    return (head + "\r\n").encode() + body
+
+
+POST = encode("POST", "/notifications", PAYLOAD)
+HEALTH = encode("GET", "/health")
+
+
+class Connection:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, port: int) -> Connection:
+        return cls(*await asyncio.open_connection("127.0.0.1", port))
+
+    async def request(self, raw: bytes) -> tuple[float, int]:
+        """Sends one encoded request; returns (seconds until the whole response, status)."""
+        started = time.perf_counter()
+        self.writer.write(raw)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        length = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+        await self.reader.readexactly(int(length.group(1)) if length else 0)
+        return time.perf_counter() - started, int(head.split(b" ", 2)[1])
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+# --- scenarios ------------------------------------------------------------------------------------
+
+
+async def wait_ready(server: Server) -> None:
+    deadline = time.perf_counter() + READY_TIMEOUT
+    while time.perf_counter() < deadline:
+        try:
+            connection = await Connection.open(server.port)
+        except OSError:
+            await asyncio.sleep(0.1)
+            continue
+        _, status = await connection.request(HEALTH)
+        connection.close()
+        if status == 200:
+            return
+    raise RuntimeError(f"{server.name} did not answer /health within {READY_TIMEOUT} s")
+
+
+async def wait_for_lines(server: Server, expected: int, until: float) -> None:
+    while server.lines() < expected and time.perf_counter() < until:
+        await asyncio.sleep(0.02)
+
+
+async def post_all(connections: list[Connection], spread: float, burst: Burst) -> None:
+    async def one(index: int) -> None:
+        await asyncio.sleep(index * spread / len(connections))
+        latency, status = await connections[index].request(POST)
+        burst.latencies.append(latency)
+        burst.statuses[status] += 1
+
+    await asyncio.gather(*(one(index) for index in range(len(connections))))
+
+
+async def probe_health(port: int, stop: asyncio.Event, out: list[float]) -> None:
+    connection = await Connection.open(port)
+    try:
+        while not stop.is_set():
+            latency, _ = await connection.request(HEALTH)
+            out.append(latency)
+            await asyncio.sleep(HEALTH_PROBE_INTERVAL)
+    finally:
+        connection.close()
+
+
+async def run_burst(server: Server, requests: int, delay: float, spread: float) -> Burst:
+    """POSTs over `requests` open connections; probes /health until the outbox is complete."""
+    burst = Burst()
+    connections = [await Connection.open(server.port) for _ in range(requests)]
+    expected = server.lines() + requests
+    stop = asyncio.Event()
+    probing = asyncio.create_task(probe_health(server.port, stop, burst.health_latencies))
+    started = time.perf_counter()
+    await post_all(connections, spread, burst)
+    await asyncio.sleep(max(0.0, started + spread + delay + 1 - time.perf_counter()))
+    burst.lines_after_delay = server.lines() - (expected - requests)
+    # Bounded by the naive app's need: batches of 40 threads, `delay` seconds each.
+    await wait_for_lines(server, expected, until=started + spread + delay * (requests / 40 + 2))
+    if server.lines() >= expected:
+        burst.complete_after = time.perf_counter() - started
+    stop.set()
+    await probing
+    for connection in connections:
+        connection.close()
+    return burst
+
+
+async def run_shutdown(server: Server, requests: int) -> Shutdown:
+    """One burst at once, then SIGTERM as soon as every response is in."""
+    connections = [await Connection.open(server.port) for _ in range(requests)]
+    before = server.lines()
+    await post_all(connections, 0.0, Burst())
+    outcome = Shutdown(exit_after=await asyncio.to_thread(server.terminate))
+    for connection in connections:
+        connection.close()
+    outcome.lines_written = server.lines() - before
+    unfinished = re.findall(r"(\d+) background task\(s\) did not finish", server.log.read_text())
+    cancelled = re.findall(r"Cancel (\d+) running task\(s\)", server.log.read_text())
+    labelled = [f"{n} (runner: count, and each task by name)" for n in unfinished]
+    labelled += [f"{n} (uvicorn: cancelled requests, no names)" for n in cancelled]
+    if labelled:
+        outcome.unfinished_logged = "; ".join(labelled)
+    return outcome
+
+
+@dataclass
+class Results:
+    at_once: Burst
+    spread_out: Burst
+    shutdown: Shutdown
+    short_shutdown: Shutdown
+
+
+async def measure(server: Server, requests: int, delay: float, spread: float) -> Results:
+    server.start()
+    try:
+        await wait_ready(server)
+        warm_up = await Connection.open(server.port)
+        for _ in range(WARM_UP_REQUESTS):
+            await warm_up.request(POST)
+        warm_up.close()
+        await wait_for_lines(server, WARM_UP_REQUESTS, until=time.perf_counter() + delay + 10)
+        at_once = await run_burst(server, requests, delay, spread=0.0)
+        spread_out = await run_burst(server, requests, delay, spread=spread)
+        shutdown = await run_shutdown(server, requests)
+    finally:
+        server.kill()
+    short = server.with_short_timeouts()
+    short.start()
+    try:
+        await wait_ready(short)
+        short_shutdown = await run_shutdown(short, requests)
+    finally:
+        short.kill()
+    return Results(at_once, spread_out, shutdown, short_shutdown)
+
+
+# --- setup and report -----------------------------------------------------------------------------
+
+
+def prepare_project(workdir: Path) -> Path:
+    sys.path.insert(0, str(REPO_ROOT))
+    from tests.projects import find_interpreter, render, running_python_version, uv_environment
+
+    version = running_python_version()
+    project = render(workdir / "orders-service", python_version=version)
+    subprocess.run(
+        ["uv", "sync", "--quiet", "--python", str(find_interpreter(version))],
+        cwd=project,
+        env=uv_environment(),
+        check=True,
+    )
+    return project
+
+
+def package_name(project: Path) -> str:
+    answers = (project / ".copier-answers.yml").read_text()
+    match = re.search(r"^package_name: '?([a-z_][a-z0-9_]*)'?$", answers, re.MULTILINE)
+    if not match:
+        raise SystemExit(f"{project} records no package_name in .copier-answers.yml")
+    return match.group(1)
+
+
+def servers(project: Path, delay: float, workdir: Path) -> list[Server]:
+    uvicorn = project / ".venv" / "bin" / "uvicorn"
+    if not uvicorn.is_file():
+        raise SystemExit(f"{project} has no .venv with uvicorn; run `uv sync` in it first")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_"))}
+    return [
+        Server(
+            name="generated: TaskRunner",
+            command=[str(uvicorn), "--factory", f"{package_name(project)}.main:create_app"],
+            cwd=project,
+            env={
+                **env,
+                "NOTIFICATION_DELAY_SECONDS": str(delay),
+                "NOTIFICATIONS_OUTBOX": str(workdir / "generated.jsonl"),
+            },
+            outbox=workdir / "generated.jsonl",
+            log=workdir / "generated.log",
+        ),
+        Server(
+            name="naive: sync BackgroundTasks",
+            command=[str(uvicorn), "--app-dir", str(HERE), "naive_background_app:app"],
+            cwd=workdir,
+            env={
+                **env,
+                "NAIVE_DELAY_SECONDS": str(delay),
+                "NAIVE_OUTBOX": str(workdir / "naive.jsonl"),
+            },
+            outbox=workdir / "naive.jsonl",
+            log=workdir / "naive.log",
+        ),
+    ]
+
+
+def ms(samples: list[float], percent: int) -> str:
+    if len(samples) < 2:
+        return "n/a"
+    return f"{statistics.quantiles(samples, n=100, method='inclusive')[percent - 1] * 1000:.1f} ms"
+
+
+def burst_rows(label: str, requests: int, delay: float, bursts: list[Burst]) -> list[list[str]]:
+    def statuses(burst: Burst) -> str:
+        return ", ".join(f"{count} x {status}" for status, count in sorted(burst.statuses.items()))
+
+    def complete(burst: Burst) -> str:
+        return f"{burst.complete_after:.1f} s" if burst.complete_after else "not within bound"
+
+    return [
+        [f"**{label}**: statuses", *(statuses(b) for b in bursts)],
+        ["POST p50 / p99", *(f"{ms(b.latencies, 50)} / {ms(b.latencies, 99)}" for b in bursts)],
+        [
+            "/health p99 until the outbox is complete",
+            *(f"{ms(b.health_latencies, 99)} ({len(b.health_latencies)} probes)" for b in bursts),
+        ],
+        [
+            f"outbox lines {delay + 1:g} s after the last POST",
+            *(str(b.lines_after_delay) for b in bursts),
+        ],
+        [f"all {requests} lines written after", *(complete(b) for b in bursts)],
+    ]
+
+
+def shutdown_rows(label: str, requests: int, shutdowns: list[Shutdown]) -> list[list[str]]:
+    return [
+        [f"**{label}**: exit after", *(f"{s.exit_after:.1f} s" for s in shutdowns)],
+        [f"lines of its {requests} written by exit", *(str(s.lines_written) for s in shutdowns)],
+        ["unfinished tasks logged", *(s.unfinished_logged for s in shutdowns)],
+    ]
+
+
+def report(names: list[str], results: list[Results], requests: int, delay: float) -> str:
+    rows = [["", *names], ["---"] * (len(names) + 1)]
+    rows += burst_rows("all at once", requests, delay, [r.at_once for r in results])
+    rows += burst_rows("spread over 1 s", requests, delay, [r.spread_out for r in results])
+    rows += shutdown_rows("SIGTERM after a burst", requests, [r.shutdown for r in results])
+    rows += shutdown_rows(
+        f"same, timeouts cut to {SHORT_TIMEOUT_SECONDS} s",
+        requests,
+        [r.short_shutdown for r in results],
+    )
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--project", type=Path, help="a generated project, already `uv sync`ed")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--delay", type=float, default=2.0)
+    parser.add_argument("--spread", type=float, default=1.0)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="background-burst-") as tmp:
+        workdir = Path(tmp)
+        project = args.project.resolve() if args.project else prepare_project(workdir)
+        measured = servers(project, args.delay, workdir)
+        results = [
+            asyncio.run(measure(server, args.requests, args.delay, args.spread))
+            for server in measured
+        ]
+    print(
+        f"{args.requests} x POST /notifications, {args.delay:g} s delivery each; "
+        f"uvicorn, 1 worker, --timeout-graceful-shutdown {GRACEFUL_SHUTDOWN_SECONDS}; loopback; "
+        f"{os.cpu_count()} CPUs; client Python {sys.version.split()[0]}\n"
+    )
+    print(report([s.name for s in measured], results, args.requests, args.delay))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Work that runs after the response: every task goes through `runner.TaskRunner`."""
