@@ -24,6 +24,7 @@ def test_default_project_passes_its_own_checks(tmp_path: Path) -> None:
             {"background_tasks": False, "http_client": False, "log_format": "console"},
             id="all-off",
         ),
+        pytest.param({"background_tasks": False}, id="http-without-background-tasks"),
     ],
 )
 def test_option_combinations_pass_their_own_checks(tmp_path: Path, answers: dict[str, object]) -> None:

@@ -14,9 +14,24 @@ OPTIONAL_FILES: dict[tuple[str, object], set[str]] = {
     ("docker", True): {"Dockerfile", ".dockerignore", "compose.yaml"},
     ("ci", "github"): {".github/workflows/ci.yml"},
     ("ci", "gitlab"): {".gitlab-ci.yml"},
+    ("http_client", True): {
+        f"{PKG}/services/__init__.py",
+        f"{PKG}/services/http/__init__.py",
+        f"{PKG}/services/http/client.py",
+        f"{PKG}/services/http/problems.py",
+        f"{PKG}/services/http/transport.py",
+        f"{PKG}/services/http/upstreams.py",
+        f"{PKG}/api/routes/aggregate.py",
+        "tests/services/__init__.py",
+        "tests/services/http/__init__.py",
+        "tests/services/http/test_client.py",
+        "tests/services/http/test_transport.py",
+        "tests/services/http/test_upstreams.py",
+        "tests/api/routes/test_aggregate.py",
+    },
 }
 # For each option, a value under which none of its optional files exist.
-OFF_VALUES: dict[str, object] = {"docker": False, "ci": "none"}
+OFF_VALUES: dict[str, object] = {"docker": False, "ci": "none", "http_client": False}
 
 
 @pytest.fixture(scope="module")
