@@ -4,7 +4,7 @@
     uv run python bench/background_burst.py --project PATH  # or uses one already `uv sync`ed
 
 Each app runs under uvicorn (one worker, loopback, free port) with a 2 s delivery per notification:
-the generated service with `NOTIFICATION_DELAY_SECONDS=2`, and bench/naive_background_app.py, whose
+the generated service with `NOTIFICATION_DELAY_SECONDS=2`, and apps/naive_background_app.py, whose
 sync task sleeps 2 s in FastAPI's `BackgroundTasks`. On each, 200 `POST /notifications` are sent
 over 200 open connections, first all at once, then spread evenly over one second, while `/health`
 is probed every 10 ms until the outbox is complete. Then a burst is followed at once by SIGTERM, to
@@ -316,7 +316,7 @@ def servers(project: Path, delay: float, workdir: Path) -> list[Server]:
         ),
         Server(
             name="naive: sync BackgroundTasks",
-            command=[str(uvicorn), "--app-dir", str(HERE), "naive_background_app:app"],
+            command=[str(uvicorn), "--app-dir", str(HERE / "apps"), "naive_background_app:app"],
             cwd=workdir,
             env={
                 **env,

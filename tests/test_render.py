@@ -29,6 +29,21 @@ OPTIONAL_FILES: dict[tuple[str, object], set[str]] = {
         "tests/tasks/test_audit.py",
     },
     ("admin_webhook", True): {f"{PKG}/tasks/webhook.py", "tests/tasks/test_webhook.py"},
+    ("http_client", True): {
+        f"{PKG}/services/__init__.py",
+        f"{PKG}/services/http/__init__.py",
+        f"{PKG}/services/http/client.py",
+        f"{PKG}/services/http/problems.py",
+        f"{PKG}/services/http/transport.py",
+        f"{PKG}/services/http/upstreams.py",
+        f"{PKG}/api/routes/aggregate.py",
+        "tests/services/__init__.py",
+        "tests/services/http/__init__.py",
+        "tests/services/http/test_client.py",
+        "tests/services/http/test_transport.py",
+        "tests/services/http/test_upstreams.py",
+        "tests/api/routes/test_aggregate.py",
+    },
 }
 # For each option, a value under which none of its optional files exist.
 OFF_VALUES: dict[str, object] = {
@@ -36,6 +51,7 @@ OFF_VALUES: dict[str, object] = {
     "ci": "none",
     "background_tasks": False,
     "admin_webhook": False,
+    "http_client": False,
 }
 
 

@@ -1,0 +1,1 @@
+"""Outbound HTTP: one shared `httpx.AsyncClient` per process, and typed upstream clients."""
