@@ -24,6 +24,10 @@ def test_default_project_passes_its_own_checks(tmp_path: Path) -> None:
             {"background_tasks": False, "http_client": False, "log_format": "console"},
             id="all-off",
         ),
+        # Their integration tiers run real workers against this machine's Redis (and RabbitMQ);
+        # REQUIRE_SERVICES=1, inherited from the environment, makes them fail instead of skip.
+        pytest.param({"task_queue": "taskiq"}, id="taskiq", marks=pytest.mark.services),
+        pytest.param({"task_queue": "celery"}, id="celery", marks=pytest.mark.services),
     ],
 )
 def test_option_combinations_pass_their_own_checks(tmp_path: Path, answers: dict[str, object]) -> None:

@@ -14,9 +14,35 @@ OPTIONAL_FILES: dict[tuple[str, object], set[str]] = {
     ("docker", True): {"Dockerfile", ".dockerignore", "compose.yaml"},
     ("ci", "github"): {".github/workflows/ci.yml"},
     ("ci", "gitlab"): {".gitlab-ci.yml"},
+    ("task_queue", "taskiq"): {
+        f"{PKG}/services/queue/broker.py",
+        f"{PKG}/services/queue/jobs.py",
+        f"{PKG}/services/queue/adapter.py",
+        f"{PKG}/services/queue/report.py",
+        f"{PKG}/worker.py",
+        f"{PKG}/api/routes/jobs.py",
+        f"{PKG}/api/routes/ready.py",
+        "tests/queue_faults.py",
+        "tests/api/routes/test_jobs.py",
+        "tests/api/routes/test_ready.py",
+        "tests/integration/test_worker.py",
+    },
+    ("task_queue", "celery"): {
+        f"{PKG}/services/queue/celery_app.py",
+        f"{PKG}/services/queue/jobs.py",
+        f"{PKG}/services/queue/adapter.py",
+        f"{PKG}/services/queue/report.py",
+        f"{PKG}/worker.py",
+        f"{PKG}/api/routes/jobs.py",
+        f"{PKG}/api/routes/ready.py",
+        "tests/queue_faults.py",
+        "tests/api/routes/test_jobs.py",
+        "tests/api/routes/test_ready.py",
+        "tests/integration/test_worker.py",
+    },
 }
 # For each option, a value under which none of its optional files exist.
-OFF_VALUES: dict[str, object] = {"docker": False, "ci": "none"}
+OFF_VALUES: dict[str, object] = {"docker": False, "ci": "none", "task_queue": "none"}
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +116,20 @@ def test_optional_files_follow_their_option(tmp_path: Path, option: str, value: 
 
     assert expected <= with_option
     assert not expected & without_option
+
+
+@pytest.mark.parametrize("engine", ["taskiq", "celery"])
+def test_each_task_queue_renders_only_its_own_engine(tmp_path: Path, engine: str) -> None:
+    project = render(tmp_path / "svc", task_queue=engine)
+    other = {"taskiq": "celery", "celery": "taskiq"}[engine]
+
+    pyproject = (project / "pyproject.toml").read_text()
+    assert f'"{engine}' in pyproject
+    assert f'"{other}' not in pyproject
+    for relative in project_files(project):
+        text = (project / relative).read_text()
+        for marker in ("{{", "}}", "{%", "%}", "{#"):
+            assert marker not in text, f"{marker!r} left in {relative}"
+    settings = (project / f"{PKG}/core/config.py").read_text()
+    assert ("broker_url" in settings) == (engine == "celery")
+    assert ("job_redelivery_timeout" in settings) == (engine == "taskiq")
