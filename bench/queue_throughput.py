@@ -171,6 +171,7 @@ def bench_engine(engine: str, project: Path, args: argparse.Namespace, logs: Pat
         **{k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")},
         "QUEUE_NAME": queue_name,
         "LOG_LEVEL": "WARNING",
+        "JOB_RESULT_TTL": "600",  # Celery result keys lack the queue prefix: let them expire
         "JOB_MAX_SIZE": str(max(args.size, args.kill_size)),
     }
     port = free_port()
