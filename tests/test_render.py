@@ -44,6 +44,32 @@ OPTIONAL_FILES: dict[tuple[str, object], set[str]] = {
         "tests/services/http/test_upstreams.py",
         "tests/api/routes/test_aggregate.py",
     },
+    ("task_queue", "taskiq"): {
+        f"{PKG}/services/queue/broker.py",
+        f"{PKG}/services/queue/jobs.py",
+        f"{PKG}/services/queue/adapter.py",
+        f"{PKG}/services/queue/report.py",
+        f"{PKG}/worker.py",
+        f"{PKG}/api/routes/jobs.py",
+        f"{PKG}/api/routes/ready.py",
+        "tests/queue_faults.py",
+        "tests/api/routes/test_jobs.py",
+        "tests/api/routes/test_ready.py",
+        "tests/integration/test_worker.py",
+    },
+    ("task_queue", "celery"): {
+        f"{PKG}/services/queue/celery_app.py",
+        f"{PKG}/services/queue/jobs.py",
+        f"{PKG}/services/queue/adapter.py",
+        f"{PKG}/services/queue/report.py",
+        f"{PKG}/worker.py",
+        f"{PKG}/api/routes/jobs.py",
+        f"{PKG}/api/routes/ready.py",
+        "tests/queue_faults.py",
+        "tests/api/routes/test_jobs.py",
+        "tests/api/routes/test_ready.py",
+        "tests/integration/test_worker.py",
+    },
 }
 # For each option, a value under which none of its optional files exist.
 OFF_VALUES: dict[str, object] = {
@@ -52,6 +78,7 @@ OFF_VALUES: dict[str, object] = {
     "background_tasks": False,
     "admin_webhook": False,
     "http_client": False,
+    "task_queue": "none",
 }
 
 
@@ -135,3 +162,17 @@ def test_background_tasks_settings_and_dependencies_follow_the_option(tmp_path: 
         for setting in ("BACKGROUND_MAX_PENDING=", "NOTIFICATIONS_OUTBOX=", "SMTP_SENDER="):
             assert (setting in env_example) is present
         assert ("background_drain_timeout_seconds" in config) is present
+
+
+@pytest.mark.parametrize("engine", ["taskiq", "celery"])
+def test_each_task_queue_renders_only_its_own_engine(tmp_path: Path, engine: str) -> None:
+    project = render(tmp_path / "svc", task_queue=engine)
+    other = {"taskiq": "celery", "celery": "taskiq"}[engine]
+
+    pyproject = (project / "pyproject.toml").read_text()
+    assert f'"{engine}' in pyproject
+    assert f'"{other}' not in pyproject
+    assert template_residue(project) == []
+    settings = (project / f"{PKG}/core/config.py").read_text()
+    assert ("broker_url" in settings) == (engine == "celery")
+    assert ("job_redelivery_timeout" in settings) == (engine == "taskiq")
