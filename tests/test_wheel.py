@@ -15,6 +15,7 @@ import copier
 import pytest
 import yaml
 
+from generator.questions import load_questions
 from generator.template import bundled_template
 from tests.template_repo import NEWEST, V2_NEW_FILE, commit_all, make_template_repo
 
@@ -97,8 +98,8 @@ def test_installed_scaffold_options(installed: tuple[Path, Path], tmp_path: Path
     rows = json.loads(run([bin_dir / "scaffold", "options", "--json"], cwd=tmp_path).stdout)
 
     assert "task_queue" in table.stdout
-    questions = yaml.safe_load((REPO / "copier.yml").read_text(encoding="utf-8"))
-    assert [row["name"] for row in rows] == [name for name in questions if not name.startswith("_")]
+    questions = load_questions(REPO / "copier.yml")  # computed values (`when: false`) are no option
+    assert [row["name"] for row in rows] == [question.name for question in questions]
 
 
 def test_installed_scaffold_checks_and_updates_from_a_tagged_template_repository(
