@@ -126,6 +126,22 @@ CASES = [
         id="name-overlong",
     ),
     pytest.param(
+        Case(new("--project-name", "Orders \U0001f680"), 2, "beyond U+FFFF"),
+        id="name-emoji",
+    ),
+    pytest.param(
+        Case(new("--project-name", "A\\N"), 2, "must not contain a backslash"),
+        id="name-backslash",
+    ),
+    pytest.param(
+        Case(new("--project-name", "Pty"), 2, 'Package name "pty" is a standard-library module'),
+        id="package-stdlib-derived-from-name",
+    ),
+    pytest.param(
+        Case(new(*NAME, "--project-slug", "fastapi"), 2, "a package the project depends on"),
+        id="slug-is-a-dependency",
+    ),
+    pytest.param(
         Case(new(*NAME, "--project-slug", "a" * 64), 2, "(at most 63 characters)"),
         id="slug-overlong",
     ),
