@@ -9,6 +9,20 @@ from tests.projects import project_files, render, template_residue
 
 PKG = "src/orders_service"
 
+# What either task_queue engine generates besides its own broker module.
+QUEUE_FILES = {
+    f"{PKG}/services/queue/jobs.py",
+    f"{PKG}/services/queue/adapter.py",
+    f"{PKG}/services/queue/report.py",
+    f"{PKG}/worker.py",
+    f"{PKG}/api/routes/jobs.py",
+    f"{PKG}/api/routes/ready.py",
+    "tests/queue_faults.py",
+    "tests/api/routes/test_jobs.py",
+    "tests/api/routes/test_ready.py",
+    "tests/integration/test_worker.py",
+}
+
 # Files that exist only when an option has a given value: (question, value that makes them appear).
 OPTIONAL_FILES: dict[tuple[str, object], set[str]] = {
     ("docker", True): {"Dockerfile", ".dockerignore", "compose.yaml"},
@@ -44,32 +58,8 @@ OPTIONAL_FILES: dict[tuple[str, object], set[str]] = {
         "tests/services/http/test_upstreams.py",
         "tests/api/routes/test_aggregate.py",
     },
-    ("task_queue", "taskiq"): {
-        f"{PKG}/services/queue/broker.py",
-        f"{PKG}/services/queue/jobs.py",
-        f"{PKG}/services/queue/adapter.py",
-        f"{PKG}/services/queue/report.py",
-        f"{PKG}/worker.py",
-        f"{PKG}/api/routes/jobs.py",
-        f"{PKG}/api/routes/ready.py",
-        "tests/queue_faults.py",
-        "tests/api/routes/test_jobs.py",
-        "tests/api/routes/test_ready.py",
-        "tests/integration/test_worker.py",
-    },
-    ("task_queue", "celery"): {
-        f"{PKG}/services/queue/celery_app.py",
-        f"{PKG}/services/queue/jobs.py",
-        f"{PKG}/services/queue/adapter.py",
-        f"{PKG}/services/queue/report.py",
-        f"{PKG}/worker.py",
-        f"{PKG}/api/routes/jobs.py",
-        f"{PKG}/api/routes/ready.py",
-        "tests/queue_faults.py",
-        "tests/api/routes/test_jobs.py",
-        "tests/api/routes/test_ready.py",
-        "tests/integration/test_worker.py",
-    },
+    ("task_queue", "taskiq"): {f"{PKG}/services/queue/broker.py", *QUEUE_FILES},
+    ("task_queue", "celery"): {f"{PKG}/services/queue/celery_app.py", *QUEUE_FILES},
 }
 # For each option, a value under which none of its optional files exist.
 OFF_VALUES: dict[str, object] = {
@@ -100,11 +90,16 @@ def test_default_project_has_the_core_layout(default_project: Path) -> None:
         f"{PKG}/core/config.py",
         f"{PKG}/core/logging.py",
         f"{PKG}/core/middleware.py",
+        f"{PKG}/core/limits.py",
         f"{PKG}/api/router.py",
         f"{PKG}/api/deps.py",
         f"{PKG}/api/routes/health.py",
         "tests/conftest.py",
         "tests/api/routes/test_health.py",
+        "tests/core/test_config.py",
+        "tests/core/test_limits.py",
+        "tests/test_main.py",
+        "tests/test_repository.py",
     } <= files
 
 
