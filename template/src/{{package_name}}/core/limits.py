@@ -2,6 +2,9 @@
 
 A body larger than the bound gets 413 before the endpoint sees it: at once when its Content-Length
 says so, or as soon as a streamed (chunked) body grows past the bound.
+
+Not FastAPI's `max_body_size`: that limit sits outside the app's middleware, so its 413 would carry
+no request id, write no access line, and pass through `RequestContextMiddleware` as an error.
 """
 
 from fastapi import HTTPException, status
