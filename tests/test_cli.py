@@ -236,13 +236,14 @@ def test_python_dash_m_generator() -> None:
     assert completed.stdout.startswith("scaffold ")
 
 
-def test_help_and_version_import_neither_copier_nor_rich() -> None:
+def test_help_and_version_of_every_command_import_neither_copier_nor_rich() -> None:
     """Start-up speed: they cost hundreds of milliseconds to import; only rendering needs them."""
     probe = textwrap.dedent(
         """
         import sys
         from generator.cli import main
-        for args in (["--help"], ["new", "--help"], ["options", "--help"], ["--version"]):
+        commands = ("new", "options", "update", "set", "enable", "check", "drift")
+        for args in (["--help"], ["--version"], *([command, "--help"] for command in commands)):
             sys.argv = ["scaffold", *args]
             try:
                 main()

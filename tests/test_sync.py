@@ -11,9 +11,7 @@ import io
 import re
 import shutil
 import subprocess
-import sys
 import tarfile
-import textwrap
 from pathlib import Path
 
 import copier
@@ -523,28 +521,3 @@ def test_project_from_the_bundled_template_is_pointed_at_the_git_repository(
     assert (project / V2_NEW_FILE).is_file()
     commit_all(project, "updated")
     assert scaffold("check", project).exit_code == 0
-
-
-# --- start-up ------------------------------------------------------------------------------------
-
-
-def test_help_of_the_new_commands_imports_neither_copier_nor_rich() -> None:
-    probe = textwrap.dedent(
-        """
-        import sys
-        from generator.cli import main
-        for command in ("update", "set", "enable", "check", "drift"):
-            sys.argv = ["scaffold", command, "--help"]
-            try:
-                main()
-            except SystemExit:
-                pass
-        print(sorted({name.split(".")[0] for name in sys.modules} & {"copier", "jinja2", "rich"}))
-        """
-    )
-
-    completed = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    )
-
-    assert completed.stdout.splitlines()[-1] == "[]"
