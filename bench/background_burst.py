@@ -23,7 +23,6 @@ import json
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,8 +32,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from common import free_port, synced_project
+
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parent
 GRACEFUL_SHUTDOWN_SECONDS = 15
 SHORT_TIMEOUT_SECONDS = 1  # shorter than the delivery: shows what an exhausted timeout loses
 HEALTH_PROBE_INTERVAL = 0.01
@@ -110,13 +110,6 @@ class Server:
             return len(self.outbox.read_bytes().splitlines())
         except FileNotFoundError:
             return 0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 # --- a minimal HTTP/1.1 client over asyncio streams -----------------------------------------------
@@ -273,21 +266,6 @@ async def measure(server: Server, requests: int, delay: float, spread: float) ->
 # --- setup and report -----------------------------------------------------------------------------
 
 
-def prepare_project(workdir: Path) -> Path:
-    sys.path.insert(0, str(REPO_ROOT))
-    from tests.projects import find_interpreter, render, running_python_version, uv_environment
-
-    version = running_python_version()
-    project = render(workdir / "orders-service", python_version=version)
-    subprocess.run(
-        ["uv", "sync", "--quiet", "--python", str(find_interpreter(version))],
-        cwd=project,
-        env=uv_environment(),
-        check=True,
-    )
-    return project
-
-
 def package_name(project: Path) -> str:
     answers = (project / ".copier-answers.yml").read_text()
     match = re.search(r"^package_name: '?([a-z_][a-z0-9_]*)'?$", answers, re.MULTILINE)
@@ -388,7 +366,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="background-burst-") as tmp:
         workdir = Path(tmp)
-        project = args.project.resolve() if args.project else prepare_project(workdir)
+        project = (
+            args.project.resolve() if args.project else synced_project(workdir / "orders-service")
+        )
         measured = servers(project, args.delay, workdir)
         results = [
             asyncio.run(measure(server, args.requests, args.delay, args.spread))

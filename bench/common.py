@@ -23,7 +23,12 @@ import httpx
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from tests.projects import find_interpreter, render, run_step  # noqa: E402
+from tests.projects import (  # noqa: E402
+    find_interpreter,
+    render,
+    run_step,
+    running_python_version,
+)
 
 
 def free_port() -> int:
@@ -34,8 +39,11 @@ def free_port() -> int:
 
 
 def synced_project(dest: Path, **answers: object) -> Path:
-    """Render a project into `dest` and install it with uv; returns the project directory."""
-    python_version = str(answers.setdefault("python_version", "3.12"))
+    """Render a project into `dest` and install it with uv; returns the project directory.
+
+    Its `python_version` is the interpreter running the benchmark unless `answers` say otherwise.
+    """
+    python_version = str(answers.setdefault("python_version", running_python_version()))
     project = render(dest, **answers)
     step = run_step(project, "uv", "sync", "--python", str(find_interpreter(python_version)))
     if step.returncode != 0:
@@ -133,11 +141,6 @@ def _python_load(url: str, seconds: int, connections: int) -> float:
             return done / (time.monotonic() - started)
 
     return asyncio.run(run())
-
-
-def percentile(values: Sequence[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def median(values: Sequence[float]) -> float:

@@ -17,26 +17,17 @@ import contextlib
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import textwrap
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
+from common import free_port, synced_project  # also puts the repository root on sys.path
 
-from tests.projects import (  # noqa: E402 -- needs the repository root on sys.path
-    find_interpreter,
-    render,
-    run_step,
-    running_python_version,
-    uv_environment,
-)
+from tests.projects import uv_environment
 
 HOST = "127.0.0.1"
 UPSTREAM_DELAY_SECONDS = 0.2
@@ -135,13 +126,6 @@ class Upstream:
             writer.close()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def get(port: int, path: str) -> tuple[int, float]:
     """One GET over a fresh connection: (status, seconds)."""
     connection = http.client.HTTPConnection(HOST, port, timeout=CLIENT_TIMEOUT_SECONDS)
@@ -211,12 +195,7 @@ def row(label: str, statuses: list[int], latencies: list[float], note: str) -> s
 def prepare_project(path: str | None, workdir: Path) -> Path:
     if path is not None:
         return Path(path).resolve()
-    version = running_python_version()
-    project = render(workdir / "orders-service", python_version=version)
-    sync = run_step(project, "uv", "sync", "--python", str(find_interpreter(version)))
-    if sync.returncode != 0:
-        raise RuntimeError(sync.output)
-    return project
+    return synced_project(workdir / "orders-service")
 
 
 @contextlib.asynccontextmanager

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,9 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tests.projects import find_interpreter, render, run_step, running_python_version
+from common import free_port, synced_project
 
 PACKAGE = "orders_service"
 BROKERS = {"taskiq": "Redis stream", "celery": "RabbitMQ"}
@@ -55,12 +52,6 @@ class Row:
     running_at_kill: int
     done_after: int
     recovery_seconds: float | None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def request(method: str, url: str, body: dict[str, object] | None = None) -> dict[str, object]:
@@ -114,17 +105,6 @@ def wait_all_done(base: str, ids: list[str], deadline: float) -> float | None:
         if pending:
             time.sleep(0.1)
     return None if pending else time.monotonic() - started
-
-
-def prepare(engine: str, root: Path) -> Path:
-    project = render(
-        root / f"bench-{engine}", task_queue=engine, python_version=running_python_version()
-    )
-    python = find_interpreter(running_python_version())
-    sync = run_step(project, "uv", "sync", "--python", str(python))
-    if sync.returncode != 0:
-        raise SystemExit(f"uv sync failed for {engine}:\n{sync.output[-3000:]}")
-    return project
 
 
 @contextmanager
@@ -302,7 +282,11 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="queue-bench-"))  # kept: the projects and their logs
     rows = []
     for engine in args.engines:
-        project = Path(given[engine]) if engine in given else prepare(engine, root)
+        project = (
+            Path(given[engine])
+            if engine in given
+            else synced_project(root / f"bench-{engine}", task_queue=engine)
+        )
         print(f"{engine}: benchmarking {project} (logs in {root})", file=sys.stderr)
         rows.append(bench_engine(engine, project, args, root))
     print(table(rows))
