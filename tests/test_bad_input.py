@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from generator import cli, template
+from generator import template
+from tests.cli import scaffold
 from tests.test_cli import make_fixture_template
 
 NAME = ("--project-name", "Orders")
@@ -352,7 +352,7 @@ def test_bad_input_is_one_error_line_and_writes_nothing(
     before = snapshot(workspace)
     written = interrupt_after_two_files(monkeypatch) if case.interrupt else []
 
-    result = CliRunner().invoke(cli.app, case.args, env=case.env, prog_name="scaffold")
+    result = scaffold(*case.args, env=case.env)
 
     assert result.exit_code == case.exit_code, result.output
     assert result.exc_info is None or result.exc_info[0] is SystemExit, result.exc_info
@@ -482,7 +482,7 @@ def test_force_never_deletes_or_changes_the_users_other_files(workspace: Path) -
     (existing / "README.md").write_text("my readme\n", encoding="utf-8")
     before = snapshot(existing)
 
-    result = CliRunner().invoke(cli.app, ["new", "existing", *NAME, "--force"])
+    result = scaffold("new", "existing", *NAME, "--force")
 
     assert result.exit_code == 0, result.output
     after = snapshot(existing)
@@ -493,7 +493,7 @@ def test_force_never_deletes_or_changes_the_users_other_files(workspace: Path) -
 
 def test_scaffold_alone_still_prints_the_help() -> None:
     """`scaffold` without a command is no one-line error: it shows the commands, as click does."""
-    result = CliRunner().invoke(cli.app, [], prog_name="scaffold")
+    result = scaffold()
 
     assert result.exit_code == 2
     assert result.stderr.startswith("Usage: scaffold [OPTIONS] COMMAND [ARGS]...")

@@ -21,11 +21,11 @@ import pytest
 import typer.main
 import yaml
 from copier.errors import UserMessageError
-from typer.testing import CliRunner, Result
 
 import generator
 from generator import cli, template
 from generator.questions import load_questions
+from tests.cli import error_line, scaffold
 
 REAL_TEMPLATE = template.bundled_template()
 QUESTIONS = load_questions(REAL_TEMPLATE / "copier.yml")
@@ -57,20 +57,6 @@ FIXTURE_FILES = {
         'author = "{{ author_name }}"\n'
     ),
 }
-
-runner = CliRunner()
-
-
-def scaffold(*args: str, env: dict[str, str] | None = None) -> Result:
-    return runner.invoke(cli.app, list(args), env=env, prog_name="scaffold")
-
-
-def error_line(result: Result) -> str:
-    """The one `error:` line on stderr; fails if there is none, several, or a traceback."""
-    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.output
-    return lines[0]
 
 
 def files_under(root: Path) -> dict[str, str]:

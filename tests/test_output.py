@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from generator import cli, template
+from generator import template
+from tests.cli import scaffold
 from tests.test_cli import make_fixture_template
 
 ESCAPE = "\x1b["
@@ -32,10 +32,6 @@ def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (fixture / "template" / name).write_text(text, encoding="utf-8")
     monkeypatch.setattr(template, "bundled_template", lambda: fixture)
     return fixture
-
-
-def scaffold(*args: str, env: dict[str, str | None] | None = None) -> Result:
-    return CliRunner().invoke(cli.app, list(args), env=env, prog_name="scaffold")
 
 
 def test_summary_is_a_tree_folded_below_two_directories(bundled: Path, tmp_path: Path) -> None:

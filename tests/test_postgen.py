@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 import yaml
-from typer.testing import CliRunner, Result
 
-from generator import cli, postgen, template
+from generator import postgen, template
+from tests.cli import scaffold
 from tests.projects import running_python_version, uv_environment
 from tests.test_cli import make_fixture_template
 
@@ -57,10 +57,6 @@ def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     fixture = make_fixture_template(tmp_path / "fixture-template")
     monkeypatch.setattr(template, "bundled_template", lambda: fixture)
     return fixture
-
-
-def scaffold(*args: str, env: dict[str, str | None] | None = None) -> Result:
-    return CliRunner().invoke(cli.app, list(args), env=env, prog_name="scaffold")
 
 
 def git_environment(tmp_path: Path, config: str) -> dict[str, str | None]:

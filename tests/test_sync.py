@@ -17,9 +17,9 @@ from pathlib import Path
 import copier
 import pytest
 import yaml
-from typer.testing import CliRunner, Result
 
-from generator import cli, template
+from generator import template
+from tests.cli import error_line, scaffold
 from tests.template_repo import (
     NEWEST,
     TAGS,
@@ -38,18 +38,6 @@ PACKAGE = "orders_service"
 ANSWERS_FILE = ".copier-answers.yml"
 USER_FILE = f"src/{PACKAGE}/api/routes/orders.py"
 USER_FILE_TEXT = '"""Orders: the service\'s own code."""\n'
-
-runner = CliRunner()
-
-
-def scaffold(*args: str | Path) -> Result:
-    return runner.invoke(cli.app, [str(arg) for arg in args], prog_name="scaffold")
-
-
-def error_line(result: Result) -> str:
-    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(lines) == 1, result.output
-    return lines[0]
 
 
 def tree(root: Path) -> dict[str, bytes]:
