@@ -5,11 +5,13 @@
 
 Each app runs under uvicorn (one worker, loopback, free port) with a 2 s delivery per notification:
 the generated service with `NOTIFICATION_DELAY_SECONDS=2`, and apps/naive_background_app.py, whose
-sync task sleeps 2 s in FastAPI's `BackgroundTasks`. On each, 200 `POST /notifications` are sent
-over 200 open connections, first all at once, then spread evenly over one second, while `/health`
-is probed every 10 ms until the outbox is complete. Then a burst is followed at once by SIGTERM, to
-see what shutdown keeps: with the usual timeouts (15 s graceful, 10 s drain), and on a fresh server
-with both cut to 1 s, shorter than a delivery. Prints a markdown table; never passes or fails.
+sync task sleeps 2 s in FastAPI's `BackgroundTasks`; beside them apps/bare_post_app.py, which only
+validates and appends the line before answering: the floor one uvicorn worker sets for a burst.
+On each, 200 `POST /notifications` are sent over 200 open connections, first all at once, then
+spread evenly over one second, while `/health` is probed every 10 ms until the outbox is complete.
+Then a burst is followed at once by SIGTERM, to see what shutdown keeps: with the usual timeouts
+(15 s graceful, 10 s drain), and on a fresh server with both cut to 1 s, shorter than a delivery.
+Prints a markdown table; never passes or fails.
 
 The client is plain asyncio streams with requests encoded once, so that the figures are the
 server's, not a Python HTTP client's. Every wait is bounded.
@@ -303,6 +305,14 @@ def servers(project: Path, delay: float, workdir: Path) -> list[Server]:
             },
             outbox=workdir / "naive.jsonl",
             log=workdir / "naive.log",
+        ),
+        Server(
+            name="floor: bare FastAPI, no task",
+            command=[str(uvicorn), "--app-dir", str(HERE / "apps"), "bare_post_app:app"],
+            cwd=workdir,
+            env={**env, "BARE_OUTBOX": str(workdir / "bare.jsonl")},
+            outbox=workdir / "bare.jsonl",
+            log=workdir / "bare.log",
         ),
     ]
 

@@ -2,9 +2,13 @@
 
 Usage: uv run python bench/health_throughput.py [--seconds 10] [--rounds 3]
 
-Both run under uvicorn with one worker from the same venv; the generated app has its request-id
-middleware, access log and queued JSON logging on (written to stdout, discarded).
-Rounds alternate the two apps.
+All run under uvicorn with one worker from the same venv, output discarded; rounds alternate them:
+- bare FastAPI: apps/bare_fastapi.py, uvicorn's access log off (the baseline);
+- bare FastAPI, uvicorn access log: the same app as `uvicorn app:app` runs it by default;
+- one JSON line per request: apps/bare_fastapi_json_access.py, the bare app plus one access line
+  through the standard library's QueueHandler/QueueListener and python-json-logger, nothing else;
+- generated, LOG_LEVEL=WARNING: request-id and body-limit middleware, routers, no access line;
+- generated (json logs): the service as it runs, one JSON access line per request.
 """
 
 from __future__ import annotations
@@ -35,12 +39,20 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         project = synced_project(Path(tmp) / "svc")
+        bench_apps = {"PYTHONPATH": str(BENCH_DIR / "apps")}
+        generated = ["--factory", "orders_service.main:create_app"]
         apps = {
-            "bare FastAPI": (["bare_fastapi:app"], {"PYTHONPATH": str(BENCH_DIR / "apps")}),
-            "generated (json logs)": (
-                ["--factory", "orders_service.main:create_app"],
-                {"LOG_FORMAT": "json"},
+            "bare FastAPI": (["bare_fastapi:app"], bench_apps),
+            "bare FastAPI, uvicorn access log": (
+                ["--access-log", "--log-level", "info", "bare_fastapi:app"],
+                bench_apps,
             ),
+            "one JSON line per request": (["bare_fastapi_json_access:app"], bench_apps),
+            "generated, LOG_LEVEL=WARNING": (
+                generated,
+                {"LOG_FORMAT": "json", "LOG_LEVEL": "WARNING"},
+            ),
+            "generated (json logs)": (generated, {"LOG_FORMAT": "json"}),
         }
         results: dict[str, list[float]] = {name: [] for name in apps}
         for _ in range(args.rounds):
