@@ -29,6 +29,24 @@ from common import (
 )
 
 BENCH_DIR = Path(__file__).resolve().parent
+# An app: uvicorn's target (with any extra options before it) and its environment.
+App = tuple[list[str], dict[str, str]]
+
+
+def health_apps() -> dict[str, App]:
+    """The apps compared, baseline first; the generated ones come from a default project."""
+    bench_apps = {"PYTHONPATH": str(BENCH_DIR / "apps")}
+    generated = ["--factory", "orders_service.main:create_app"]
+    return {
+        "bare FastAPI": (["bare_fastapi:app"], bench_apps),
+        "bare FastAPI, uvicorn access log": (
+            ["--access-log", "--log-level", "info", "bare_fastapi:app"],
+            bench_apps,
+        ),
+        "one JSON line per request": (["bare_fastapi_json_access:app"], bench_apps),
+        "generated, LOG_LEVEL=WARNING": (generated, {"LOG_FORMAT": "json", "LOG_LEVEL": "WARNING"}),
+        "generated (json logs)": (generated, {"LOG_FORMAT": "json"}),
+    }
 
 
 def main() -> None:
@@ -39,21 +57,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         project = synced_project(Path(tmp) / "svc")
-        bench_apps = {"PYTHONPATH": str(BENCH_DIR / "apps")}
-        generated = ["--factory", "orders_service.main:create_app"]
-        apps = {
-            "bare FastAPI": (["bare_fastapi:app"], bench_apps),
-            "bare FastAPI, uvicorn access log": (
-                ["--access-log", "--log-level", "info", "bare_fastapi:app"],
-                bench_apps,
-            ),
-            "one JSON line per request": (["bare_fastapi_json_access:app"], bench_apps),
-            "generated, LOG_LEVEL=WARNING": (
-                generated,
-                {"LOG_FORMAT": "json", "LOG_LEVEL": "WARNING"},
-            ),
-            "generated (json logs)": (generated, {"LOG_FORMAT": "json"}),
-        }
+        apps = health_apps()
         results: dict[str, list[float]] = {name: [] for name in apps}
         for _ in range(args.rounds):
             for name, (target, env) in apps.items():
