@@ -281,39 +281,21 @@ def servers(project: Path, delay: float, workdir: Path) -> list[Server]:
     if not uvicorn.is_file():
         raise SystemExit(f"{project} has no .venv with uvicorn; run `uv sync` in it first")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_"))}
+
+    def server(name: str, stem: str, command: list[str], cwd: Path = workdir) -> Server:
+        # Every app reads the generated service's two settings: the delivery delay and the outbox.
+        outbox = workdir / f"{stem}.jsonl"
+        settings = {"NOTIFICATION_DELAY_SECONDS": str(delay), "NOTIFICATIONS_OUTBOX": str(outbox)}
+        return Server(name, command, cwd, {**env, **settings}, outbox, workdir / f"{stem}.log")
+
+    def bench_app(target: str) -> list[str]:
+        return [str(uvicorn), "--app-dir", str(HERE / "apps"), target]
+
+    generated = [str(uvicorn), "--factory", f"{package_name(project)}.main:create_app"]
     return [
-        Server(
-            name="generated: TaskRunner",
-            command=[str(uvicorn), "--factory", f"{package_name(project)}.main:create_app"],
-            cwd=project,
-            env={
-                **env,
-                "NOTIFICATION_DELAY_SECONDS": str(delay),
-                "NOTIFICATIONS_OUTBOX": str(workdir / "generated.jsonl"),
-            },
-            outbox=workdir / "generated.jsonl",
-            log=workdir / "generated.log",
-        ),
-        Server(
-            name="naive: sync BackgroundTasks",
-            command=[str(uvicorn), "--app-dir", str(HERE / "apps"), "naive_background_app:app"],
-            cwd=workdir,
-            env={
-                **env,
-                "NAIVE_DELAY_SECONDS": str(delay),
-                "NAIVE_OUTBOX": str(workdir / "naive.jsonl"),
-            },
-            outbox=workdir / "naive.jsonl",
-            log=workdir / "naive.log",
-        ),
-        Server(
-            name="floor: bare FastAPI, no task",
-            command=[str(uvicorn), "--app-dir", str(HERE / "apps"), "bare_post_app:app"],
-            cwd=workdir,
-            env={**env, "BARE_OUTBOX": str(workdir / "bare.jsonl")},
-            outbox=workdir / "bare.jsonl",
-            log=workdir / "bare.log",
-        ),
+        server("generated: TaskRunner", "generated", generated, cwd=project),
+        server("naive: sync BackgroundTasks", "naive", bench_app("naive_background_app:app")),
+        server("floor: bare FastAPI, no task", "bare", bench_app("bare_post_app:app")),
     ]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from pydantic import BaseModel, EmailStr
 
-OUTBOX = Path(os.environ["BARE_OUTBOX"])
+OUTBOX = Path(os.environ["NOTIFICATIONS_OUTBOX"])
 
 app = FastAPI()
 

@@ -1,7 +1,8 @@
 """The naive pattern, for comparison: FastAPI's `BackgroundTasks` with a sync task that sleeps.
 
-Each task holds one of the shared thread pool's 40 threads for `NAIVE_DELAY_SECONDS`, then appends a
-line to `NAIVE_OUTBOX`. Served by bench/background_burst.py; not part of the template.
+Each task holds one of the shared thread pool's 40 threads for `NOTIFICATION_DELAY_SECONDS`, then
+appends a line to `NOTIFICATIONS_OUTBOX` (the generated service's settings). Served by
+bench/background_burst.py; not part of the template.
 """
 
 import json
@@ -12,8 +13,8 @@ from pathlib import Path
 
 from fastapi import BackgroundTasks, FastAPI
 
-OUTBOX = Path(os.environ["NAIVE_OUTBOX"])
-DELAY = float(os.environ.get("NAIVE_DELAY_SECONDS", "2"))
+OUTBOX = Path(os.environ["NOTIFICATIONS_OUTBOX"])
+DELAY = float(os.environ.get("NOTIFICATION_DELAY_SECONDS", "2"))
 
 app = FastAPI()
 
