@@ -11,6 +11,8 @@ from fastapi import HTTPException, status
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .middleware import header
+
 
 class BodyTooLargeError(HTTPException):
     """A request body is larger than the bound."""
@@ -60,10 +62,7 @@ class BodySizeLimitMiddleware:
 
 def _content_length(scope: Scope) -> int:
     """The declared body size, 0 when the request declares none (it is then counted as read)."""
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return 0
-    return 0
+    try:
+        return int(header(scope, b"content-length") or 0)
+    except ValueError:
+        return 0

@@ -152,10 +152,9 @@ def logging_context(
     uvicorn_state = [(lg.handlers[:], lg.propagate, lg.disabled) for lg in uvicorn_loggers]
     for uvicorn_logger in uvicorn_loggers:
         uvicorn_logger.handlers.clear()
-        uvicorn_logger.propagate = True
-    # Without handlers anywhere above it, uvicorn skips building its access line for each request.
-    uvicorn_access = logging.getLogger("uvicorn.access")
-    uvicorn_access.propagate, uvicorn_access.disabled = False, True
+        # With no handler anywhere above it, uvicorn skips building its access line per request.
+        is_access = uvicorn_logger.name == "uvicorn.access"
+        uvicorn_logger.propagate, uvicorn_logger.disabled = not is_access, is_access
     # httpx logs every request at INFO; outbound calls are logged by our own client hooks.
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -22,7 +22,7 @@ access_logger = logging.getLogger("access")
 error_logger = logging.getLogger(__name__)
 
 
-def _header(scope: Scope, key: bytes) -> str | None:
+def header(scope: Scope, key: bytes) -> str | None:
     """The first value of header `key` (lowercase), read straight from the ASGI scope."""
     for name, value in scope["headers"]:
         if name == key:
@@ -48,7 +48,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
 
-        request_id = accept_request_id(_header(scope, _REQUEST_ID_KEY))
+        request_id = accept_request_id(header(scope, _REQUEST_ID_KEY))
         id_bytes = request_id.encode()
         token = request_id_var.set(request_id)
         started = time.perf_counter()

@@ -28,11 +28,11 @@ def build_http_client(
 
     Whatever the transport, requests get the same retries, deadline, headers and log lines.
     """
-    limits = httpx.Limits(
-        max_connections=settings.http_max_connections,
-        max_keepalive_connections=settings.http_max_connections,
-    )
     if transport is None:
+        limits = httpx.Limits(
+            max_connections=settings.http_max_connections,
+            max_keepalive_connections=settings.http_max_connections,
+        )
         transport = httpx.AsyncHTTPTransport(limits=limits, retries=settings.http_retries)
     return httpx.AsyncClient(
         transport=RetryTransport(
