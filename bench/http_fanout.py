@@ -25,7 +25,11 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-from common import free_port, synced_project  # also puts the repository root on sys.path
+from common import (  # also puts the repository root on sys.path
+    free_port,
+    percentile,
+    synced_project,
+)
 
 from tests.projects import uv_environment
 
@@ -183,8 +187,7 @@ async def measure(port: int, requests: int) -> tuple[list[int], list[float]]:
 
 
 def row(label: str, statuses: list[int], latencies: list[float], note: str) -> str:
-    ordered = sorted(latencies)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    p95 = percentile(latencies, 0.95)
     codes = ", ".join(f"{code} x{statuses.count(code)}" for code in sorted(set(statuses)))
     return (
         f"| {label} | {len(latencies)} | {codes} | {statistics.median(latencies):.1f} "

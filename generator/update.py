@@ -87,7 +87,7 @@ def update(
                 " update the project to a version that does first (scaffold update)"
             )
         changes = sorted(_changes(subproject, path), key=lambda change: change.path)
-        unmerged = _unmerged_entries(clone, subproject)
+        unmerged = _unmerged_entries(subproject)
         conflicts = sorted(
             {_project_relative(entry[3], clone, subproject) for entry in unmerged}
             | {change.path for change in changes if change.path.endswith(".rej")}
@@ -127,10 +127,9 @@ def _clean_work_tree(path: Path) -> Path:
 
 def _relink(subproject: Path, project: Project) -> None:
     """Record --template / --from-ref in the clone's answers file and commit it there."""
-    answers_file = subproject / ANSWERS_FILE
-    answers = yaml.safe_load(answers_file.read_text(encoding="utf-8"))
+    answers = read_answers(subproject)
     answers.update(_src_path=project.source, _commit=project.version)
-    answers_file.write_text(
+    (subproject / ANSWERS_FILE).write_text(
         yaml.safe_dump(answers, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
     message = "scaffold: the template's source and version, from --template and --from-ref"
@@ -225,7 +224,7 @@ def _remove_empty_parents(directory: Path, *, stop: Path) -> None:
         directory = directory.parent
 
 
-def _unmerged_entries(clone: Path, subproject: Path) -> list[tuple[str, str, str, str]]:
+def _unmerged_entries(subproject: Path) -> list[tuple[str, str, str, str]]:
     """The conflict entries copier left in the clone's index: (mode, blob, stage, path)."""
     entries = []
     output = git.git("ls-files", "--unmerged", "-z", "--full-name", "--", ".", cwd=subproject)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NAME = "Orders Service"
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
@@ -32,6 +34,13 @@ def render(dest: Path, **answers: Any) -> Path:
         quiet=True,
     )
     return dest
+
+
+def recorded_answers(project: Path) -> dict[str, Any]:
+    """The answers Copier recorded in `project`'s answers file."""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert isinstance(answers, dict)
+    return answers
 
 
 def project_files(root: Path) -> set[str]:

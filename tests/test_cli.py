@@ -19,13 +19,13 @@ from typing import Any
 import copier
 import pytest
 import typer.main
-import yaml
 from copier.errors import UserMessageError
 
 import generator
 from generator import cli, template
 from generator.questions import load_questions
 from tests.cli import error_line, scaffold
+from tests.projects import recorded_answers
 
 REAL_TEMPLATE = template.bundled_template()
 QUESTIONS = load_questions(REAL_TEMPLATE / "copier.yml")
@@ -65,12 +65,6 @@ def files_under(root: Path) -> dict[str, str]:
         for path in sorted(root.rglob("*"))
         if path.is_file()
     }
-
-
-def recorded_answers(dest: Path) -> dict[str, Any]:
-    answers = yaml.safe_load((dest / ANSWERS_FILE).read_text(encoding="utf-8"))
-    assert isinstance(answers, dict)
-    return answers
 
 
 def make_fixture_template(root: Path, extra_questions: str = "") -> Path:

@@ -20,6 +20,7 @@ import yaml
 
 from generator import template
 from tests.cli import error_line, scaffold
+from tests.projects import recorded_answers
 from tests.template_repo import (
     NEWEST,
     TAGS,
@@ -64,12 +65,6 @@ def generate(template_repo: Path, dest: Path, ref: str, **answers: object) -> Pa
     return dest
 
 
-def answers_of(project: Path) -> dict[str, object]:
-    answers = yaml.safe_load((project / ANSWERS_FILE).read_text(encoding="utf-8"))
-    assert isinstance(answers, dict)
-    return answers
-
-
 def head_and_status(project: Path) -> tuple[str, str]:
     return git(project, "rev-parse", "HEAD"), git(project, "status", "--porcelain")
 
@@ -110,7 +105,7 @@ def project(v1_project: Path, tmp_path: Path) -> Path:
 
 
 def test_new_records_the_template_source_and_tag(v1_project: Path, template_repo: Path) -> None:
-    answers = answers_of(v1_project)
+    answers = recorded_answers(v1_project)
 
     assert answers["_commit"] == "v1"
     assert answers["_src_path"] == str(template_repo)
@@ -139,7 +134,7 @@ def test_update_applies_the_template_changes_and_keeps_the_users_edits(project: 
     removed = V3_REMOVED_FILE.format(package=PACKAGE)
     assert removed in before
     assert removed not in after
-    assert answers_of(project)["_commit"] == NEWEST
+    assert recorded_answers(project)["_commit"] == NEWEST
     assert git(project, "ls-files", "--unmerged") == ""
     # The result is left for review: nothing is committed.
     assert git(project, "log", "--format=%s", "-1").strip() == "our edits"
@@ -241,7 +236,7 @@ def test_update_to_a_given_tag(project: Path) -> None:
     result = scaffold("update", project, "--vcs-ref", "v2")
 
     assert result.exit_code == 0, result.output
-    assert answers_of(project)["_commit"] == "v2"
+    assert recorded_answers(project)["_commit"] == "v2"
     assert (project / V2_NEW_FILE).is_file()
     assert (project / V3_REMOVED_FILE.format(package=PACKAGE)).is_file()
 
@@ -317,8 +312,8 @@ def test_enable_task_queue_equals_a_fresh_generation_plus_the_users_edits(
     expected = generate(template_repo, tmp_path / "expected" / FOLDER, "v1", task_queue="taskiq")
     edit_like_a_user(expected)
     assert tree(project) == tree(expected)
-    assert answers_of(project)["task_queue"] == "taskiq"
-    assert answers_of(project)["_commit"] == "v1"
+    assert recorded_answers(project)["task_queue"] == "taskiq"
+    assert recorded_answers(project)["_commit"] == "v1"
 
 
 def test_set_changes_answers_and_keeps_the_users_edits(project: Path) -> None:
@@ -328,7 +323,7 @@ def test_set_changes_answers_and_keeps_the_users_edits(project: Path) -> None:
     result = scaffold("set", "log_format=console", "docker=no", "--path", project)
 
     assert result.exit_code == 0, result.output
-    answers = answers_of(project)
+    answers = recorded_answers(project)
     assert (answers["log_format"], answers["docker"]) == ("console", False)
     assert "LOG_FORMAT=console" in (project / ".env.example").read_text(encoding="utf-8")
     assert not (project / "Dockerfile").exists()
@@ -343,7 +338,7 @@ def test_set_takes_a_preset_data_file(project: Path, tmp_path: Path) -> None:
     result = scaffold("set", "--data-file", preset, "author_name=Ledger Team", "-C", project)
 
     assert result.exit_code == 0, result.output
-    answers = answers_of(project)
+    answers = recorded_answers(project)
     assert (answers["ci"], answers["author_name"]) == ("gitlab", "Ledger Team")
     assert (project / ".gitlab-ci.yml").is_file()
     assert not (project / ".github").exists()
@@ -391,7 +386,7 @@ def test_check_a_project_a_few_commits_past_the_newest_tag(
     project: Path, template_repo: Path
 ) -> None:
     """`_commit: v3-2-gabc1234` is newer than v3: nothing to update to."""
-    answers = answers_of(project)
+    answers = recorded_answers(project)
     answers["_commit"] = f"{NEWEST}-2-g{git(template_repo, 'rev-parse', '--short', 'HEAD').strip()}"
     (project / ANSWERS_FILE).write_text(yaml.safe_dump(answers), encoding="utf-8")
 
@@ -403,7 +398,7 @@ def test_check_a_project_a_few_commits_past_the_newest_tag(
 def test_a_template_that_moved_is_found_with_template(
     project: Path, template_repo: Path, tmp_path: Path
 ) -> None:
-    answers = answers_of(project)
+    answers = recorded_answers(project)
     answers["_src_path"] = str(tmp_path / "gone")
     (project / ANSWERS_FILE).write_text(yaml.safe_dump(answers), encoding="utf-8")
 
@@ -484,7 +479,7 @@ def test_project_from_the_bundled_template_is_pointed_at_the_git_repository(
     project = tmp_path / FOLDER
     assert scaffold("new", project, "--project-name", NAME, "--defaults", "-q").exit_code == 0
     commit_all(project, "generated from the bundled template")
-    assert "_commit" not in answers_of(project)
+    assert "_commit" not in recorded_answers(project)
 
     for command in ("update", "check", "drift"):
         result = scaffold(command, project)
@@ -504,7 +499,7 @@ def test_project_from_the_bundled_template_is_pointed_at_the_git_repository(
     result = scaffold("update", project, *linked)
 
     assert result.exit_code == 0, result.output
-    answers = answers_of(project)
+    answers = recorded_answers(project)
     assert (answers["_src_path"], answers["_commit"]) == (str(template_repo), NEWEST)
     assert (project / V2_NEW_FILE).is_file()
     commit_all(project, "updated")
