@@ -25,14 +25,20 @@ from generator.questions import Question, format_value
 _SUMMARY_DEPTH = 2
 
 
-def _console(*, stderr: bool = False) -> Console:
+def _console(*, stderr: bool = False, markup: bool = True, soft_wrap: bool = False) -> Console:
     """A console for `scaffold`'s output: no highlighting; no styles at all when NO_COLOR is set.
 
     Rich's own NO_COLOR support drops colours but keeps bold and the like (https://no-color.org
     asks only for colour): without a colour system, no escape sequence is written at all.
     """
     plain = bool(os.environ.get("NO_COLOR"))
-    return Console(stderr=stderr, highlight=False, color_system=None if plain else "auto")
+    return Console(
+        stderr=stderr,
+        highlight=False,
+        markup=markup,
+        soft_wrap=soft_wrap,
+        color_system=None if plain else "auto",
+    )
 
 
 def print_error(message: str) -> None:

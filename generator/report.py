@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from generator.console import _console
 from generator.drift import Drift
 from generator.project import Check
 from generator.update import UpdateResult
@@ -21,7 +22,7 @@ _KIND_STYLES = {"added": "green", "modified": "yellow", "deleted": "red"}
 def print_update(path: Path, result: UpdateResult, *, pretend: bool) -> None:
     """The version move, the files written or deleted, and the conflicts to resolve."""
     path = _named(path)
-    console = Console(highlight=False, markup=False, soft_wrap=True)
+    console = _console(markup=False, soft_wrap=True)
     if result.old_version == result.new_version:
         versions = f"template version {result.new_version}"
     else:
@@ -51,7 +52,7 @@ def print_update(path: Path, result: UpdateResult, *, pretend: bool) -> None:
 
 def print_check(path: Path, check: Check) -> None:
     path = _named(path)
-    console = Console(highlight=False, markup=False, soft_wrap=True)
+    console = _console(markup=False, soft_wrap=True)
     if check.outdated:
         console.print(
             f"{path}: template update available: {check.current} → {check.newest}"
@@ -64,7 +65,7 @@ def print_check(path: Path, check: Check) -> None:
 def print_drift(path: Path, version: str, drift: Drift, *, diff: bool) -> None:
     """The files added, removed and changed against the standard; with `diff`, the diffs."""
     path = _named(path)
-    console = Console(highlight=False, markup=False, soft_wrap=True)
+    console = _console(markup=False, soft_wrap=True)
     if not drift.found:
         console.print(f"{path} matches the template {version} with its answers: no drift")
         return

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import pty
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from generator import template
-from tests.cli import scaffold
+from tests.cli import ESCAPE, run_in_terminal, scaffold
 from tests.test_cli import make_fixture_template
 
-ESCAPE = "\x1b["
 # Deeper than the summary lists: counted under their directory two levels down.
 DEEP_FILES = {
     "src/{{ package_name }}/api/routes/health.py.jinja": "",
@@ -103,42 +98,12 @@ def test_control_characters_in_an_error_are_escaped(tmp_path: Path) -> None:
     )
 
 
-def run_in_terminal(*args: str, env: dict[str, str], cwd: Path) -> str:
-    """Run `scaffold` with a pseudo-terminal as stdin, stdout and stderr; return what it showed."""
-    primary, secondary = pty.openpty()
-    with subprocess.Popen(
-        [sys.executable, "-m", "generator", *args],
-        stdin=secondary,
-        stdout=secondary,
-        stderr=secondary,
-        env=env,
-        cwd=cwd,
-    ) as process:
-        os.close(secondary)
-        shown = bytearray()
-        while True:
-            try:
-                chunk = os.read(primary, 4096)
-            except OSError:  # EIO: the program has exited and closed the terminal
-                break
-            if not chunk:
-                break
-            shown += chunk
-        process.wait()
-    os.close(primary)
-    return shown.decode()
-
-
 @pytest.mark.parametrize(
     "args", [("options",), ("new", "svc", "--project-name", "X", "--task-queue", "rq")]
 )
 def test_styles_on_a_terminal_and_none_with_no_color(args: tuple[str, ...], tmp_path: Path) -> None:
-    ignored = {"NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS"}
-    env = {key: value for key, value in os.environ.items() if key not in ignored}
-    env["TERM"] = "xterm-256color"
-
-    styled = run_in_terminal(*args, env=env, cwd=tmp_path)
-    plain = run_in_terminal(*args, env={**env, "NO_COLOR": "1"}, cwd=tmp_path)
+    styled = run_in_terminal(*args, cwd=tmp_path)
+    plain = run_in_terminal(*args, cwd=tmp_path, no_color=True)
 
     assert ESCAPE in styled
     assert ESCAPE not in plain

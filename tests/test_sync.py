@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from generator import template
-from tests.cli import error_line, scaffold
+from tests.cli import ESCAPE, error_line, run_in_terminal, scaffold
 from tests.projects import recorded_answers
 from tests.template_repo import (
     NEWEST,
@@ -425,6 +425,17 @@ def test_drift_lists_added_removed_and_changed_files(project: Path) -> None:
     assert "removed (1):\n  Dockerfile\n" in result.stdout
     assert "added (1):\n  notes [draft].txt\n" in result.stdout, "new files under src/ are own code"
     assert f"-# {NAME}\n+# {NAME} (ours)\n" in result.stdout
+
+
+def test_drift_styles_on_a_terminal_and_none_with_no_color(project: Path) -> None:
+    edit_like_a_user(project)
+
+    styled = run_in_terminal("drift", project, "--diff", cwd=project)
+    plain = run_in_terminal("drift", project, "--diff", cwd=project, no_color=True)
+
+    assert ESCAPE in styled
+    assert ESCAPE not in plain
+    assert "README.md" in plain
 
 
 def test_drift_ignores_globs_from_the_command_line_and_pyproject(project: Path) -> None:
