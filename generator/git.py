@@ -15,7 +15,8 @@ from generator.errors import ScaffoldError
 
 # The shorthands copier expands, so that `gh:org/repo` names the same repository here.
 _ALIASES: Final = {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}
-_REMOTE: Final = re.compile(r"^(git@|git\+|[A-Za-z][A-Za-z0-9+.-]*://)")
+# Sources copier fetches with git: gh:/gl: shorthands, scp-like git@host:..., git+ and URL schemes.
+REMOTE_SOURCE: Final = re.compile(r"^(gh:|gl:|git@|git\+|[A-Za-z][A-Za-z0-9+.-]*://)")
 # The identity of the throw-away commits made in scratch clones; the user's config may have none.
 _IDENTITY: Final = {
     "GIT_AUTHOR_NAME": "scaffold",
@@ -71,7 +72,7 @@ def repository_url(source: str) -> str | None:
         if source.startswith(alias):
             rest = source.removeprefix(alias).lstrip("/")
             return prefix + (rest if rest.endswith(".git") else f"{rest}.git")
-    if _REMOTE.match(source):
+    if REMOTE_SOURCE.match(source):
         return source.removeprefix("git+")
     path = Path(source).expanduser()
     if not path.is_dir():

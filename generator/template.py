@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import shutil
 import stat
 import tempfile
@@ -21,12 +20,11 @@ from typing import Final
 import yaml
 
 from generator.errors import ScaffoldError, UsageError
+from generator.git import REMOTE_SOURCE
 from generator.questions import Question, load_questions
 
 CONFIG_NAMES: Final = ("copier.yml", "copier.yaml")
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent
-# Sources copier fetches with git: gh:/gl: shorthands, scp-like git@host:..., git+ and URL schemes.
-_REMOTE_SOURCE: Final = re.compile(r"^(gh:|gl:|git@|git\+|[A-Za-z][A-Za-z0-9+.-]*://)")
 # The longest file name, in bytes, on ext4, XFS, Btrfs, tmpfs and APFS.
 _NAME_MAX: Final = 255
 
@@ -55,7 +53,7 @@ def check_source(source: str) -> None:
     try:
         is_dir = stat.S_ISDIR(path.stat().st_mode)
     except OSError as error:
-        if _REMOTE_SOURCE.match(source):
+        if REMOTE_SOURCE.match(source):
             return
         raise ScaffoldError(f"template not found: {source} ({error.strerror})") from None
     if is_dir and not any((path / name).is_file() for name in CONFIG_NAMES):
