@@ -34,7 +34,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from common import free_port, synced_project
+from common import free_port, package_name, synced_project
 
 HERE = Path(__file__).resolve().parent
 GRACEFUL_SHUTDOWN_SECONDS = 15
@@ -266,14 +266,6 @@ async def measure(server: Server, requests: int, delay: float, spread: float) ->
 
 
 # --- setup and report -----------------------------------------------------------------------------
-
-
-def package_name(project: Path) -> str:
-    answers = (project / ".copier-answers.yml").read_text()
-    match = re.search(r"^package_name: '?([a-z_][a-z0-9_]*)'?$", answers, re.MULTILINE)
-    if not match:
-        raise SystemExit(f"{project} records no package_name in .copier-answers.yml")
-    return match.group(1)
 
 
 def servers(project: Path, delay: float, workdir: Path) -> list[Server]:

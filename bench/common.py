@@ -25,6 +25,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from tests.projects import (  # noqa: E402
     find_interpreter,
+    recorded_answers,
     render,
     run_step,
     running_python_version,
@@ -36,6 +37,11 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def package_name(project: Path) -> str:
+    """The import name a generated project was given."""
+    return str(recorded_answers(project)["package_name"])
 
 
 def synced_project(dest: Path, **answers: object) -> Path:

@@ -16,9 +16,7 @@ import asyncio
 import contextlib
 import http.client
 import json
-import os
 import statistics
-import subprocess
 import tempfile
 import textwrap
 import time
@@ -27,8 +25,11 @@ from pathlib import Path
 
 from common import (  # also puts the repository root on sys.path
     free_port,
+    package_name,
     percentile,
+    serve,
     synced_project,
+    uvicorn_command,
 )
 
 from tests.projects import uv_environment
@@ -147,31 +148,9 @@ def get(port: int, path: str) -> tuple[int, float]:
 def uvicorn(project: Path, target: str, env: dict[str, str], *extra: str) -> Iterator[int]:
     """Serves `target` from `project`'s environment on a free loopback port until the block ends."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            str(project / ".venv/bin/uvicorn"),
-            target,
-            *("--host", HOST, "--port", str(port), "--no-access-log", "--log-level", "warning"),
-            *extra,
-        ],
-        cwd=project,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                if get(port, "/health")[0] == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise RuntimeError(f"{target} did not start within {STARTUP_SECONDS} s")
+    command = uvicorn_command(project, target, port, *extra)
+    with serve(command, port, project, env, startup_timeout=STARTUP_SECONDS):
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 async def measure(port: int, requests: int) -> tuple[list[int], list[float]]:
@@ -217,7 +196,7 @@ async def main(project_arg: str | None, requests: int) -> None:
     with tempfile.TemporaryDirectory(prefix="http-fanout-") as tmp:
         workdir = Path(tmp)
         project = prepare_project(project_arg, workdir)
-        package = next(p.parent.name for p in (project / "src").glob("*/main.py"))
+        package = package_name(project)
         (workdir / "sequential_app.py").write_text(SEQUENTIAL_APP)
         a, b, stuck = Upstream("a"), Upstream("b"), Upstream("stuck", hang=True)
         rows = []
