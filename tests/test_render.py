@@ -1,11 +1,12 @@
 """What the template renders for each answer: files present or absent, and no template residue."""
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.projects import project_files, render, template_residue
+from tests.projects import REPO_ROOT, project_files, render, template_residue
 
 PKG = "src/orders_service"
 
@@ -171,3 +172,28 @@ def test_each_task_queue_renders_only_its_own_engine(tmp_path: Path, engine: str
     settings = (project / f"{PKG}/core/config.py").read_text()
     assert ("broker_url" in settings) == (engine == "celery")
     assert ("job_redelivery_timeout" in settings) == (engine == "taskiq")
+
+
+TEMPLATE_PATHS = sorted(
+    path.relative_to(REPO_ROOT / "template").as_posix()
+    for path in (REPO_ROOT / "template").rglob("*")
+    if path.is_file() and "__pycache__" not in path.parts
+)
+
+
+def test_template_paths_stay_short() -> None:
+    too_long = [path for path in TEMPLATE_PATHS if len(path) > 100]
+    assert not too_long
+
+
+def test_each_conditional_path_segment_tests_one_bare_variable() -> None:
+    # `{{ 'queue' if with_queue }}`; a comparison or an `or` goes to copier.yml's computed values.
+    conditional = re.compile(r"^\{\{ '[\w.-]+' if \w+ \}\}(\.jinja)?$")
+    segments = {
+        part
+        for path in TEMPLATE_PATHS
+        for part in path.split("/")
+        if " if " in part or "{%" in part
+    }
+    assert segments
+    assert sorted(s for s in segments if not conditional.match(s)) == []
