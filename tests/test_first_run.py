@@ -40,6 +40,13 @@ Env = Mapping[str, str]
 QUICK_START_PROJECT = "orders-service"
 STOP_TIMEOUT_SECONDS = 30
 START_TIMEOUT_SECONDS = 90
+# The generated README's commands that are not next steps, run by the scenarios below.
+RUN_HERE = frozenset(
+    {
+        "cp .env.example .env",
+        "uv run ruff check . && uv run ruff format --check . && uv run mypy .",
+    }
+)
 
 
 # --- running what is printed ---------------------------------------------------------------------
@@ -236,7 +243,9 @@ def tree(root: Path) -> dict[str, bytes]:
     return files
 
 
-def check_readme_commands(project: Path, env: Env, ran: list[str], run_here: set[str]) -> None:
+def check_readme_commands(
+    project: Path, env: Env, ran: list[str], run_here: frozenset[str]
+) -> None:
     """Each command of the generated README was run (`ran`), is run now (`run_here`), or names
     where it is exercised; a command none of these covers fails the test."""
     readme = (project / "README.md").read_text(encoding="utf-8")
@@ -380,15 +389,7 @@ def test_quick_start_from_a_clean_clone_on_a_machine_without_uv(tmp_path: Path) 
     with runner.serve(steps[-1], tmp_path / "server.log") as url:
         assert get(f"{url}/health") == (200, b'{"status":"ok"}')
 
-    check_readme_commands(
-        project,
-        env,
-        ran=steps,
-        run_here={
-            "cp .env.example .env",
-            "uv run ruff check . && uv run ruff format --check . && uv run mypy .",
-        },
-    )
+    check_readme_commands(project, env, ran=steps, run_here=RUN_HERE)
     check_dockerfile(project, env, steps[-1])
     check_compose(project, env, steps[-1], worker_step=None)
     check_fastapi_cli(project, env)
@@ -445,6 +446,6 @@ def test_next_steps_of_a_task_queue_project_run_as_printed(tmp_path: Path) -> No
             time.sleep(0.3)
         assert job["status"] == "done", job
 
-    check_readme_commands(project, env, ran=steps, run_here=set())
+    check_readme_commands(project, env, ran=steps, run_here=RUN_HERE)
     check_dockerfile(project, env, run_step)
     check_compose(project, env, run_step, worker_step)
