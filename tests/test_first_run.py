@@ -380,6 +380,7 @@ def test_quick_start_from_a_clean_clone_on_a_machine_without_uv(tmp_path: Path) 
     assert steps[0] == f"{INSTALL_UV}  # uv runs everything below"
     assert steps[1] == f"cd {QUICK_START_PROJECT}"
     assert steps[2:4] == ["uv sync", "uv run pytest"]
+    assert f"`{steps[-1]}`" in (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     env = for_project(env, project)
     runner = Steps(clone, env)
     for step in steps[:-1]:

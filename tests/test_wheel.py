@@ -46,7 +46,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     run([uv, "build", "--wheel", "--out-dir", work / "dist", REPO], cwd=work)
     [wheel] = (work / "dist").glob("fastapi_scaffold-*.whl")
     run([uv, "venv", "--python", sys.executable, work / "venv"], cwd=work)
-    run([uv, "pip", "install", "--python", work / "venv" / "bin" / "python", wheel], cwd=work)
+    # Compiled, as pip does: the bundled template then holds bytecode that must not be copied.
+    python = work / "venv" / "bin" / "python"
+    run([uv, "pip", "install", "--compile-bytecode", "--python", python, wheel], cwd=work)
     return wheel, work / "venv" / "bin"
 
 
