@@ -5,8 +5,8 @@ top-level README's quick start (`python3 -m pip install .` into a fresh virtual 
 machine without uv), then run every next step `scaffold new` prints, verbatim, each in a shell:
 the servers in the background until they answer, then stopped with SIGTERM. They also run the
 generated README's commands, and hold the Dockerfile and compose.yaml to the same run command.
-Servers listen on a free port through uvicorn's own `UVICORN_PORT`, so the printed line is
-unchanged.
+Printed servers listen on a free port through uvicorn's own `UVICORN_PORT`, so the printed line
+is run unchanged.
 """
 
 from __future__ import annotations
@@ -318,19 +318,19 @@ def check_fastapi_cli(project: Path, env: Env) -> None:
 
 
 def test_without_uv_the_first_step_installs_it_and_install_says_how(tmp_path: Path) -> None:
-    """Fast: the uv check itself, with a PATH that has git and no uv."""
+    """Fast: the uv check itself, on a PATH with git and no uv, then with a uv added."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     git = shutil.which("git")
     assert git
     (bin_dir / "git").symlink_to(git)
-    no_uv = {"PATH": str(bin_dir)}
+    path = {"PATH": str(bin_dir)}
 
-    created = scaffold("new", tmp_path / "svc", "--project-name", "Orders", env=no_uv)
-    refused = scaffold(
-        "new", tmp_path / "other", "--project-name", "Orders", "--install", env=no_uv
-    )
-    with_uv = scaffold("new", tmp_path / "third", "--project-name", "Orders")
+    created = scaffold("new", tmp_path / "svc", "--project-name", "Orders", env=path)
+    refused = scaffold("new", tmp_path / "other", "--project-name", "Orders", "--install", env=path)
+    (bin_dir / "uv").write_text("#!/bin/sh\n", encoding="utf-8")
+    (bin_dir / "uv").chmod(0o755)
+    with_uv = scaffold("new", tmp_path / "third", "--project-name", "Orders", env=path)
 
     assert created.exit_code == 0, created.output
     assert printed_steps(created.stdout)[:2] == [
@@ -342,7 +342,7 @@ def test_without_uv_the_first_step_installs_it_and_install_says_how(tmp_path: Pa
         f"error: --install needs uv, which is not on PATH; install it with `{INSTALL_UV}`"
     )
     assert not (tmp_path / "other").exists()
-    assert shutil.which("uv"), "this test runs where uv is installed"
+    assert with_uv.exit_code == 0, with_uv.output
     assert printed_steps(with_uv.stdout)[0] == f"cd {tmp_path / 'third'}"
 
 
