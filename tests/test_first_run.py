@@ -6,7 +6,7 @@ machine without uv), then run every next step `scaffold new` prints, verbatim, e
 the servers in the background until they answer, then stopped with SIGTERM. They also run the
 generated README's commands, and hold the Dockerfile and compose.yaml to the same run command.
 Printed servers listen on a free port through uvicorn's own `UVICORN_PORT`, so the printed line
-is run unchanged.
+is run unchanged. The quick start clones this repository: it sees committed changes only.
 """
 
 from __future__ import annotations
