@@ -285,11 +285,11 @@ def check_dockerfile(project: Path, env: Env, run_step: str) -> None:
     }
     port = free_port()
     image_env["UVICORN_PORT"] = str(port)
-    with serving(shlex.join(command), project, image_env, project / "image.log", port):
+    with serving(shlex.join(command), project, image_env, project.parent / "image.log", port):
         pass
 
 
-def check_compose(project: Path, env: Env, run_step: str, worker_step: str | None) -> None:
+def check_compose(project: Path, env: Env, worker_step: str | None) -> None:
     """compose.yaml's API runs the image's CMD (the run command); its worker runs the printed
     worker command, and its health check (`--check`) passes against the local broker."""
     compose = yaml.safe_load((project / "compose.yaml").read_text(encoding="utf-8"))
@@ -310,7 +310,7 @@ def check_fastapi_cli(project: Path, env: Env) -> None:
     for mode in ("dev", "run"):
         port = free_port()
         command = f"uv run fastapi {mode} --port {port}"
-        with serving(command, project, env, project / f"fastapi-{mode}.log", port):
+        with serving(command, project, env, project.parent / f"fastapi-{mode}.log", port):
             pass
 
 
@@ -392,8 +392,24 @@ def test_quick_start_from_a_clean_clone_on_a_machine_without_uv(tmp_path: Path) 
 
     check_readme_commands(project, env, ran=steps, run_here=RUN_HERE)
     check_dockerfile(project, env, steps[-1])
-    check_compose(project, env, steps[-1], worker_step=None)
+    check_compose(project, env, worker_step=None)
     check_fastapi_cli(project, env)
+
+
+def run_job(url: str, body: dict[str, object]) -> dict[str, object]:
+    """POST /jobs, then GET /jobs/{id} until it is done or failed; the job's last state."""
+    posted = urllib.request.Request(  # noqa: S310 (http to localhost)
+        f"{url}/jobs", data=json.dumps(body).encode(), headers={"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(posted, timeout=10) as response:  # noqa: S310
+        assert response.status == 202
+        job_id = json.load(response)["id"]
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while True:
+        job: dict[str, object] = json.loads(get(f"{url}/jobs/{job_id}")[1])
+        if job["status"] in {"done", "failed"} or time.monotonic() > deadline:
+            return job
+        time.sleep(0.3)
 
 
 def require_redis() -> None:
@@ -426,27 +442,14 @@ def test_next_steps_of_a_task_queue_project_run_as_printed(tmp_path: Path) -> No
     runner = Steps(tmp_path, env)
     for step in steps[:3]:
         runner.run(step)
+    worker_log = tmp_path / "worker.log"
     with (
-        background(worker_step, project, env, tmp_path / "worker.log"),
+        background(worker_step, runner.cwd, env, worker_log),
         runner.serve(run_step, tmp_path / "server.log") as url,
     ):
-        posted = urllib.request.Request(  # noqa: S310 (http to localhost)
-            f"{url}/jobs",
-            data=json.dumps({"size": 1000}).encode(),
-            headers={"content-type": "application/json"},
-        )
-        with urllib.request.urlopen(posted, timeout=10) as response:  # noqa: S310
-            assert response.status == 202
-            job_id = json.load(response)["id"]
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while (job := json.loads(get(f"{url}/jobs/{job_id}")[1]))["status"] not in {
-            "done",
-            "failed",
-        }:
-            assert time.monotonic() < deadline, f"job still {job['status']}"
-            time.sleep(0.3)
-        assert job["status"] == "done", job
+        job = run_job(url, {"size": 1000})
+        assert job["status"] == "done", f"{job}\n{read_log(worker_log)}"
 
     check_readme_commands(project, env, ran=steps, run_here=RUN_HERE)
     check_dockerfile(project, env, run_step)
-    check_compose(project, env, run_step, worker_step)
+    check_compose(project, env, worker_step)
