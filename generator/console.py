@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from generator.postgen import INSTALL_UV
 from generator.questions import Question, format_value
 
 # Files of a generated project deeper than this many directories are counted, not listed.
@@ -133,12 +135,30 @@ def print_summary(
     if committed:
         console.print("Made a git repository with a first commit")
     console.print("\nNext steps:", style="bold")
-    steps = [f"cd {shlex.quote(str(dest))}", *([] if installed else ["uv sync"]), "uv run pytest"]
+    for step in next_steps(dest, answers, installed=installed):
+        console.print(f"  {step}", soft_wrap=True)
+
+
+def next_steps(dest: Path, answers: Mapping[str, object], *, installed: bool) -> list[str]:
+    """Shell commands, run as printed: install uv if missing, set up, test, serve (and work)."""
+    steps = [
+        *([] if installed or shutil.which("uv") else [f"{INSTALL_UV}  # uv runs everything below"]),
+        f"cd {shlex.quote(str(dest))}",
+        *([] if installed else ["uv sync"]),
+        "uv run pytest",
+    ]
     package = answers.get("package_name")
     if isinstance(package, str) and package:
-        steps.append(f"uv run uvicorn {package}.main:app --reload")
-    for step in steps:
-        console.print(f"  {step}", soft_wrap=True)
+        brokers = {"taskiq": "Redis", "celery": "RabbitMQ and Redis"}
+        if broker := brokers.get(str(answers.get("task_queue"))):
+            steps.append(
+                f"uv run python -m {package}.worker  # in another terminal; needs {broker}"
+            )
+        # The generated README's run command; its Dockerfile's CMD is the same without `uv run`.
+        steps.append(
+            f"uv run uvicorn {package}.asgi:app --no-access-log --timeout-graceful-shutdown 15"
+        )
+    return steps
 
 
 @contextmanager

@@ -18,6 +18,8 @@ from typing import Final
 from generator.errors import ScaffoldError
 
 COMMIT_MESSAGE: Final = "Initial commit from fastapi-scaffold"
+# How to get uv where `scaffold` is: pip put scaffold on PATH, so it puts uv there too.
+INSTALL_UV: Final = "python3 -m pip install uv"
 # Used only when git has no user.name or user.email configured: the first commit still gets made.
 _FALLBACK_IDENTITY: Final = ("-c", "user.name=scaffold", "-c", "user.email=scaffold@localhost")
 
@@ -43,7 +45,8 @@ def find_tools(dest: Path, *, git: bool, install: bool) -> Tools:
 def _which(name: str, flag: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise ScaffoldError(f"{flag} needs {name}, which is not on PATH")
+        hint = f"; install it with `{INSTALL_UV}`" if name == "uv" else ""
+        raise ScaffoldError(f"{flag} needs {name}, which is not on PATH{hint}")
     return path
 
 

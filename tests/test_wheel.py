@@ -46,7 +46,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     run([uv, "build", "--wheel", "--out-dir", work / "dist", REPO], cwd=work)
     [wheel] = (work / "dist").glob("fastapi_scaffold-*.whl")
     run([uv, "venv", "--python", sys.executable, work / "venv"], cwd=work)
-    run([uv, "pip", "install", "--python", work / "venv" / "bin" / "python", wheel], cwd=work)
+    # Compiled, as pip does: the bundled template then holds bytecode that must not be copied.
+    python = work / "venv" / "bin" / "python"
+    run([uv, "pip", "install", "--compile-bytecode", "--python", python, wheel], cwd=work)
     return wheel, work / "venv" / "bin"
 
 
@@ -72,7 +74,7 @@ def test_installed_scaffold_new_renders_outside_the_repository(
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
 
-    result = run(
+    run(
         [bin_dir / "scaffold", "new", "svc", "--defaults", "--project-name", "Wheel Service"],
         cwd=elsewhere,
     )
@@ -81,7 +83,6 @@ def test_installed_scaffold_new_renders_outside_the_repository(
     answers = yaml.safe_load((dest / ".copier-answers.yml").read_text(encoding="utf-8"))
     assert answers["project_slug"] == "wheel-service"
     assert "/generator/_bundled" in answers["_src_path"], "rendered from the wheel's copy"
-    assert "uv run uvicorn wheel_service.main:app --reload" in result.stdout
     # Same files as rendering the checkout's template directly.
     reference = tmp_path / "reference"
     copier.run_copy(
