@@ -14,9 +14,9 @@ import typer
 
 from generator import answers, postgen, template
 from generator.errors import ScaffoldError, UsageError
-from generator.flags import with_question_options
-from generator.parsing import FlagAwareCommand, OneLineErrorsGroup
-from generator.sync import register_commands
+from generator.commands.flags import with_question_options
+from generator.commands.failures import FlagAwareCommand, OneLineErrorsGroup
+from generator.commands.change import register_commands
 
 app = typer.Typer(
     cls=OneLineErrorsGroup,
@@ -222,7 +222,7 @@ def options(
             console.print_options(QUESTIONS)
 
 
-register_commands(app)  # update, set, enable, check, drift: generator/sync.py
+register_commands(app)  # update, set, enable, check, drift: generator/commands/change.py
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from generator import template
-from tests.cli import scaffold
+from tests.helpers import scaffold
 from tests.test_cli import make_fixture_template
 
 NAME = ("--project-name", "Orders")

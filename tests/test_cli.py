@@ -24,7 +24,7 @@ from copier.errors import UserMessageError
 import generator
 from generator import cli, template
 from generator.questions import load_questions
-from tests.cli import error_line, scaffold
+from tests.helpers import error_line, scaffold
 from tests.projects import recorded_answers
 
 REAL_TEMPLATE = template.bundled_template()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator import template
-from tests.cli import ESCAPE, run_in_terminal, scaffold
+from tests.helpers import ESCAPE, run_in_terminal, scaffold
 from tests.test_cli import make_fixture_template
 
 # Deeper than the summary lists: counted under their directory two levels down.

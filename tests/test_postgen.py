@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from generator import postgen, template
-from tests.cli import scaffold
+from tests.helpers import scaffold
 from tests.projects import running_python_version, uv_environment
 from tests.test_cli import make_fixture_template
 

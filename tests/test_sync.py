@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from generator import template
-from tests.cli import ESCAPE, error_line, run_in_terminal, scaffold
+from tests.helpers import ESCAPE, error_line, run_in_terminal, scaffold
 from tests.projects import recorded_answers
 from tests.template_repo import (
     NEWEST,
