@@ -142,7 +142,7 @@ def newest_tag(source: str) -> str:
 
 
 @dataclass(frozen=True)
-class Check:
+class VersionCheck:
     """Where a project stands: its template version and the newest one."""
 
     current: str
@@ -156,6 +156,6 @@ class Check:
         return current is None or (newest is not None and current < newest)
 
 
-def check(project: Project) -> Check:
+def check_version(project: Project) -> VersionCheck:
     """Compare the project's template version with the newest tag of its template."""
-    return Check(project.version, newest_tag(project.source))
+    return VersionCheck(project.version, newest_tag(project.source))

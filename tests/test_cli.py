@@ -23,6 +23,7 @@ from copier.errors import UserMessageError
 
 import generator
 from generator import cli, template
+from generator.commands import create
 from generator.questions import load_questions
 from tests.helpers import error_line, scaffold
 from tests.projects import recorded_answers
@@ -351,7 +352,7 @@ def test_missing_project_name_without_a_terminal_is_exit_2(bundled: Path, tmp_pa
 def test_missing_project_name_with_defaults_in_a_terminal_is_exit_2(
     bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(create, "stdin_is_terminal", lambda: True)
 
     result = scaffold("new", str(tmp_path / "svc"), "--defaults")
 
@@ -365,7 +366,7 @@ def test_in_a_terminal_copier_asks_the_remaining_questions(
     monkeypatch: pytest.MonkeyPatch,
     copier_calls: list[dict[str, Any]],
 ) -> None:
-    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(create, "stdin_is_terminal", lambda: True)
 
     result = scaffold("new", str(tmp_path / "svc"), "--docker")
 
