@@ -22,7 +22,7 @@ import pytest
 
 from generator import template
 from tests.helpers import scaffold
-from tests.test_cli import make_fixture_template
+from tests.test_create import make_fixture_template
 
 NAME = ("--project-name", "Orders")
 LONG = "a" * 256

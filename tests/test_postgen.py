@@ -19,7 +19,7 @@ import yaml
 from generator import postgen, template
 from tests.helpers import scaffold
 from tests.projects import running_python_version, uv_environment
-from tests.test_cli import make_fixture_template
+from tests.test_create import make_fixture_template
 
 NAME = ("--project-name", "Orders")
 # Events of Python's audit hooks that start a program or reach the network.

@@ -9,7 +9,7 @@ import pytest
 
 from generator import template
 from tests.helpers import ESCAPE, run_in_terminal, scaffold
-from tests.test_cli import make_fixture_template
+from tests.test_create import make_fixture_template
 
 # Deeper than the summary lists: counted under their directory two levels down.
 DEEP_FILES = {
