@@ -46,7 +46,7 @@ def update_project(
     """
     with reported_errors(ctx):
         found = project.load_project(path, template=template, from_ref=from_ref)
-        _apply(found, vcs_ref=vcs_ref, data={}, conflict=conflict, pretend=pretend)
+        _apply(found, vcs_ref, {}, keep_version=False, conflict=conflict, pretend=pretend)
 
 
 def set_answers(
@@ -118,29 +118,26 @@ def _set(
     questions = [question.without_choices() for question in QUESTIONS]
     data = answers.parse_answers(given, questions, also_known=recorded)
     found = project.load_project(path, template=template, from_ref=from_ref)
-    _apply(found, vcs_ref=None, data=data, conflict=conflict, pretend=pretend)
+    _apply(found, None, data, keep_version=True, conflict=conflict, pretend=pretend)
 
 
 def _apply(
     found: project.Project,
-    *,
     vcs_ref: str | None,
     data: Mapping[str, object],
+    *,
+    keep_version: bool,
     conflict: ConflictStyle,
     pretend: bool,
 ) -> None:
-    """Run the update, print what it did; exit 1 on conflicts.
-
-    New answers (`data`) are applied at the project's template version; without them the project
-    moves to `vcs_ref` (None: the newest tag).
-    """
+    """Run the update (see `update.run`), print what it did; exit 1 on conflicts."""
     from generator import report
 
     result = update.run(
         found,
         vcs_ref=vcs_ref,
         data=data,
-        keep_version=bool(data),
+        keep_version=keep_version,
         conflict="rej" if conflict is ConflictStyle.rej else "inline",
         pretend=pretend,
     )
