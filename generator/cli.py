@@ -53,7 +53,7 @@ app.command("options", cls=FlagAwareCommand)(create.options)
 app.command("update")(change.update_project)
 app.command("set")(change.set_answers)
 app.command("enable")(change.enable_features)
-app.command("check")(compare.check_version)
+app.command("check")(compare.check_for_update)
 app.command("drift")(compare.report_drift)
 
 

@@ -20,7 +20,7 @@ from generator.commands.params import (
 )
 
 
-def check_version(
+def check_for_update(
     ctx: typer.Context,
     path: ProjectPath = Path(),
     *,
