@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import generator
 from generator import template
 from generator.errors import ScaffoldError, UsageError
 from tests.helpers import REAL_TEMPLATE
-from tests.template_repo import commit_all
+from tests.template_repo import commit_all, git
 
 
 def test_bundled_template_is_the_wheel_copy_when_there_is_one(
@@ -37,12 +36,7 @@ def test_a_git_bundle_and_a_remote_source_are_templates(
 ) -> None:
     commit_all(fixture_template, "v1")
     bundle = tmp_path / "template.bundle"
-    subprocess.run(
-        ["git", "bundle", "create", str(bundle), "--all"],
-        cwd=fixture_template,
-        capture_output=True,
-        check=True,
-    )
+    git(fixture_template, "bundle", "create", str(bundle), "--all")
 
     template.check_source(str(fixture_template))
     template.check_source(str(bundle))
