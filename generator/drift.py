@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -78,6 +77,8 @@ def configured_ignore(path: Path) -> list[str]:
     pyproject = path / "pyproject.toml"
     if not pyproject.is_file():
         return []
+    import tomllib  # here: the commands import this module, and `scaffold --help` must not pay
+
     try:
         document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
