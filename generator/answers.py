@@ -1,29 +1,40 @@
-"""The answers `scaffold new` passes to copier: flags over --data over --data-file, checked first.
+"""The answers the user gives on the command line and in a preset, parsed and checked.
 
-Only answers the user gave are collected. Copier computes every default itself, so what it records
-in the answers file is what `copier copy --data ...` would record.
+`scaffold new` merges flags over --data over --data-file; `scaffold set` and `enable` take
+KEY=VALUE arguments over --data-file. Either way each answer is parsed by its question's type and a
+key no question names is refused, before anything is written. Only answers the user gave are
+collected: copier computes every default itself, so what it records in the answers file is what
+`copier copy --data ...` would record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import yaml
 
 from generator.errors import UsageError
 from generator.questions import Question
+from generator.text import one_line
 
 
-def parse_data_pairs(pairs: Iterable[str]) -> dict[str, str]:
-    """Split `--data KEY=VALUE` arguments; a later KEY wins."""
-    data: dict[str, str] = {}
-    for pair in pairs:
-        key, separator, value = pair.partition("=")
-        if not separator or not key.strip():
-            raise UsageError(f"--data expects KEY=VALUE, got {pair!r}")
-        data[key.strip()] = value
-    return data
+def split_pairs(
+    arguments: Iterable[str], *, option: str = "", bare_means_true: bool = False
+) -> dict[str, object]:
+    """Split KEY=VALUE arguments (of `option`, e.g. --data, if any); a later KEY wins.
+
+    `bare_means_true`: a bare KEY is KEY=true (`scaffold enable docker`).
+    """
+    pairs: dict[str, object] = {}
+    for argument in arguments:
+        key, separator, value = argument.partition("=")
+        key = key.strip()
+        if not key or not (separator or bare_means_true):
+            expects = f"{option} expects" if option else "expected"
+            raise UsageError(f"{expects} KEY=VALUE, got {argument!r}")
+        pairs[key] = value if separator else True
+    return pairs
 
 
 def load_data_file(path: Path) -> dict[str, object]:
@@ -35,9 +46,7 @@ def load_data_file(path: Path) -> dict[str, object]:
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise UsageError(
-            f"--data-file {path} is not valid YAML: {' '.join(str(error).split())}"
-        ) from None
+        raise UsageError(f"--data-file {path} is not valid YAML: {one_line(error)}") from None
     if document is None:
         return {}
     if not isinstance(document, Mapping) or not all(isinstance(key, str) for key in document):
@@ -49,7 +58,7 @@ def collect_answers(
     questions: Sequence[Question],
     *,
     flags: Mapping[str, object | None],
-    data: Mapping[str, str],
+    data: Mapping[str, object],
     preset: Mapping[str, object],
     allow_unknown: bool = False,
 ) -> dict[str, object]:
@@ -58,28 +67,52 @@ def collect_answers(
     Keys that no question names are refused, unless `allow_unknown` (a custom template may ask other
     questions): then they pass through for copier to parse.
     """
-    by_name = {question.name: question for question in questions}
     if not allow_unknown:
-        for source, keys in (("--data", data.keys()), ("--data-file", preset.keys())):
-            unknown = [key for key in keys if key not in by_name]
-            if unknown:
-                valid = ", ".join(by_name)
-                raise UsageError(f"unknown question {unknown[0]!r} in {source} (valid: {valid})")
-
-    answers: dict[str, object] = {}
+        names = [question.name for question in questions]
+        refuse_unknown(data, names, option="--data")
+        refuse_unknown(preset, names, option="--data-file")
+    by_name = {question.name: question for question in questions}
+    given = {key: value for key, value in flags.items() if value is not None}
     # Lowest precedence first: each later source overwrites what an earlier one set.
-    for key, value in preset.items():
-        answers[key] = _parse(by_name.get(key), value, f"--data-file {key}")
-    for key, value in data.items():
-        answers[key] = _parse(by_name.get(key), value, f"--data {key}")
-    for key, value in flags.items():
-        if value is not None:
-            answers[key] = by_name[key].parse(value, by_name[key].flag)
-    return answers
+    return {
+        **parse_answers(preset, questions, option="--data-file", also_known=None),
+        **parse_answers(data, questions, option="--data", also_known=None),
+        **{key: by_name[key].parse(value, by_name[key].flag) for key, value in given.items()},
+    }
 
 
-def _parse(question: Question | None, value: object, label: str) -> object:
-    return value if question is None else question.parse(value, label)
+def parse_answers(
+    given: Mapping[str, object],
+    questions: Sequence[Question],
+    *,
+    option: str = "",
+    also_known: Collection[str] | None = (),
+) -> dict[str, object]:
+    """Each answer parsed by its question's type; errors name it as `option KEY`.
+
+    A key no question names is refused, unless it is in `also_known` (None: any key); such an
+    answer passes through as it is, for copier to parse.
+    """
+    by_name = {question.name: question for question in questions}
+    parsed: dict[str, object] = {}
+    for key, value in given.items():
+        question = by_name.get(key)
+        if question is not None:
+            parsed[key] = question.parse(value, f"{option} {key}".lstrip())
+            continue
+        if also_known is not None and key not in also_known:
+            others = [name for name in also_known if name not in by_name]
+            refuse_unknown([key], [*by_name, *others], option=option)
+        parsed[key] = value
+    return parsed
+
+
+def refuse_unknown(keys: Iterable[str], known: Sequence[str], *, option: str = "") -> None:
+    """A UsageError naming the first of `keys` not in `known`, and the valid names."""
+    for key in keys:
+        if key not in known:
+            where = f" in {option}" if option else ""
+            raise UsageError(f"unknown question {key!r}{where} (valid: {', '.join(known)})")
 
 
 def check_required(

@@ -20,14 +20,16 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from generator.postgen import INSTALL_UV
 from generator.questions import Question, format_value
+from generator.text import one_line, plural
 
 # Files of a generated project deeper than this many directories are counted, not listed.
 _SUMMARY_DEPTH = 2
+# How to get uv where `scaffold` is: pip put scaffold on PATH, so it puts uv there too.
+INSTALL_UV = "python3 -m pip install uv"
 
 
-def _console(*, stderr: bool = False, markup: bool = True, soft_wrap: bool = False) -> Console:
+def new_console(*, stderr: bool = False, markup: bool = True, soft_wrap: bool = False) -> Console:
     """A console for `scaffold`'s output: no highlighting; no styles at all when NO_COLOR is set.
 
     Rich's own NO_COLOR support drops colours but keeps bold and the like (https://no-color.org
@@ -49,12 +51,14 @@ def print_error(message: str) -> None:
     Whitespace runs become one space and other control characters are escaped (`\\x1b`): a name
     quoted in the message can neither break the line nor send escape sequences to the terminal.
     """
-    line = " ".join(message.split())
+    line = one_line(message)
     printable = "".join(
         char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
         for char in line
     )
-    _console(stderr=True).print(Text("error: ", style="bold red") + Text(printable), soft_wrap=True)
+    new_console(stderr=True).print(
+        Text("error: ", style="bold red") + Text(printable), soft_wrap=True
+    )
 
 
 def print_aborted() -> None:
@@ -83,7 +87,7 @@ def print_options(questions: Sequence[Question]) -> None:
             "|".join(format_value(choice) for choice in question.choices),
             question.help,
         )
-    _console().print(table)
+    new_console().print(table)
 
 
 def options_json(questions: Iterable[Question]) -> str:
@@ -109,7 +113,7 @@ def options_json(questions: Iterable[Question]) -> str:
 
 def print_tree(dest: Path, files: Sequence[Path]) -> None:
     """The files a dry run would write, as a tree under DEST; files that exist are marked."""
-    console = _console()
+    console = new_console()
     console.print(_file_tree(dest, files, mark_existing=True))
     console.print(f"dry run: {len(files)} files, nothing written", style="dim")
 
@@ -123,9 +127,9 @@ def print_summary(
     committed: bool,
 ) -> None:
     """What was created (a tree folded below two directories), the optional steps, what to run."""
-    console = _console()
+    console = new_console()
     name = answers.get("project_name") or dest.name
-    count = f"{len(files)} file{'' if len(files) == 1 else 's'}"
+    count = plural(len(files), "file")
     console.print(
         Text.assemble("Created ", (str(name), "bold"), f" in {dest}: {count}"), soft_wrap=True
     )
@@ -170,7 +174,7 @@ def status(message: str, *, quiet: bool) -> Iterator[Callable[[str], None]]:
     if quiet:
         yield lambda line: None
         return
-    with _console(stderr=True).status(message) as spinner:
+    with new_console(stderr=True).status(message) as spinner:
 
         def show(line: str) -> None:
             text = Text.assemble(message, ("  " + line, "dim"))
@@ -202,9 +206,8 @@ def _file_tree(
             if directory not in branches:
                 branches[directory] = branches[directory.parent].add(f"{directory.name}/")
         if entry in folded:
-            count = folded[entry]
             label = Text(f"{entry.name}/") + Text(
-                f"  ({count} file{'' if count == 1 else 's'})", style="dim"
+                f"  ({plural(folded[entry], 'file')})", style="dim"
             )
         else:
             label = Text(entry.name)

@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import difflib
 import os
-import tempfile
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Final
 
-from generator import git, template
+from generator import git, rendering
 from generator.errors import UsageError
+from generator.files import files_under
 from generator.project import ANSWERS_FILE, Project
+from generator.text import one_line
 
 OWN_CODE: Final = ("src/", "tests/")
 """New files below these directories are the service's own code, not drift."""
@@ -52,20 +52,12 @@ class Drift:
         return bool(self.added or self.removed or self.changed)
 
 
-def drift(project: Project, *, ignore: Sequence[str]) -> Drift:
+def compare(project: Project, *, ignore: Sequence[str]) -> Drift:
     """Compare the project with the template rendered at its version and answers."""
     globs = [*configured_ignore(project.path), *ignore]
-    with tempfile.TemporaryDirectory(prefix="scaffold-drift-") as scratch:
-        # Same folder name as the project: a template may use it.
-        standard_root = Path(scratch) / (project.path.resolve().name or "project")
-        template.render(
-            project.source,
-            standard_root,
-            project.answers,
-            vcs_ref=project.version,
-            defaults=True,
-            overwrite=False,
-        )
+    with rendering.rendered_in_scratch(
+        project.source, project.path, project.answers, vcs_ref=project.version, defaults=True
+    ) as (standard_root, _):
         standard = _kept(_all_files(standard_root), globs)
         mine = _kept(project_files(project.path), globs)
         changed = sorted(
@@ -85,10 +77,12 @@ def configured_ignore(path: Path) -> list[str]:
     pyproject = path / "pyproject.toml"
     if not pyproject.is_file():
         return []
+    import tomllib  # here: the commands import this module, and `scaffold --help` must not pay
+
     try:
         document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise UsageError(f"cannot read {pyproject}: {' '.join(str(error).split())}") from None
+        raise UsageError(f"cannot read {pyproject}: {one_line(error)}") from None
     tool = document.get("tool", {})
     globs = tool.get("scaffold", {}).get("drift-ignore", []) if isinstance(tool, dict) else []
     if not isinstance(globs, list) or not all(isinstance(glob, str) for glob in globs):
@@ -100,7 +94,7 @@ def project_files(path: Path) -> set[str]:
     """The project's files: what git sees (ignored files left out), or all outside git."""
     if git.toplevel(path) is None:
         return _all_files(path)
-    listed = git.git(
+    listed = git.run(
         "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".", cwd=path
     )
     # A tracked file deleted from the work tree is still listed.
@@ -108,11 +102,7 @@ def project_files(path: Path) -> set[str]:
 
 
 def _all_files(root: Path) -> set[str]:
-    found: set[str] = set()
-    for directory, subdirectories, files in os.walk(root):
-        subdirectories[:] = [name for name in subdirectories if name not in _SKIPPED]
-        found.update(Path(directory, name).relative_to(root).as_posix() for name in files)
-    return found
+    return {path.as_posix() for path in files_under(root, skipped=_SKIPPED)}
 
 
 def _kept(paths: Iterable[str], globs: Sequence[str]) -> set[str]:

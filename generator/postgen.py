@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from generator import git
+from generator.console import INSTALL_UV
 from generator.errors import ScaffoldError
 
 COMMIT_MESSAGE: Final = "Initial commit from fastapi-scaffold"
-# How to get uv where `scaffold` is: pip put scaffold on PATH, so it puts uv there too.
-INSTALL_UV: Final = "python3 -m pip install uv"
-# Used only when git has no user.name or user.email configured: the first commit still gets made.
-_FALLBACK_IDENTITY: Final = ("-c", "user.name=scaffold", "-c", "user.email=scaffold@localhost")
 
 
 @dataclass(frozen=True)
@@ -32,12 +30,15 @@ class Tools:
     uv: str | None
 
 
-def find_tools(dest: Path, *, git: bool, install: bool) -> Tools:
-    """Check, before anything is written, that the asked-for steps can run in `dest`."""
-    if git and (dest / ".git").exists():
+def find_tools(dest: Path, *, commit: bool, install: bool) -> Tools:
+    """Check, before anything is written, that the asked-for steps can run in `dest`.
+
+    `commit`: --git, a repository with a first commit; `install`: --install, `uv sync`.
+    """
+    if commit and (dest / ".git").exists():
         raise ScaffoldError(f"--git: {dest} is already a git repository")
     return Tools(
-        git=_which("git", "--git") if git else None,
+        git=_which("git", "--git") if commit else None,
         uv=_which("uv", "--install") if install else None,
     )
 
@@ -80,36 +81,20 @@ def install(project: Path, uv: str, show: Callable[[str], None]) -> None:
         )
 
 
-def init_repository(project: Path, git: str) -> None:
-    """`git init`, add every file (the template's .gitignore applies) and make the first commit."""
-    _git(git, project, "init", "--quiet")
-    _git(git, project, "add", "--all")
-    has_identity = all(
-        subprocess.run(
-            [git, "config", "--get", key], cwd=project, capture_output=True, check=False
-        ).returncode
-        == 0
-        for key in ("user.name", "user.email")
-    )
-    identity = () if has_identity else _FALLBACK_IDENTITY
-    _git(git, project, "commit", "--quiet", "--message", COMMIT_MESSAGE, options=identity)
+def init_repository(project: Path, program: str) -> None:
+    """`git init`, add every file (the template's .gitignore applies) and make the first commit.
 
-
-def _git(git: str, project: Path, command: str, *args: str, options: Sequence[str] = ()) -> None:
-    completed = subprocess.run(
-        [git, *options, command, *args],
-        cwd=project,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        errors="replace",
-        check=False,
-    )
-    if completed.returncode != 0:
-        output = (completed.stderr + completed.stdout).splitlines()
+    The commit is the user's, or scaffold's where git has no identity configured (git.commit).
+    """
+    try:
+        git.run("init", "--quiet", cwd=project, program=program)
+        git.run("add", "--all", cwd=project, program=program)
+        git.commit("--quiet", "--message", COMMIT_MESSAGE, cwd=project, program=program)
+    except git.GitError as error:
+        output = (error.stderr + error.stdout).splitlines()
         raise ScaffoldError(
-            f"git {command} failed in {project}: {_reason(output)}; the project is kept"
-        )
+            f"git {error.command} failed in {project}: {_reason(output)}; the project is kept"
+        ) from None
 
 
 def _reason(lines: Sequence[str]) -> str:

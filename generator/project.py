@@ -11,13 +11,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import yaml
-from packaging.version import InvalidVersion, Version
 
 from generator import git
 from generator.errors import ScaffoldError, UsageError
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 ANSWERS_FILE: Final = ".copier-answers.yml"
 _DESCRIBE: Final = re.compile(r"^(?P<tag>.+)-(?P<count>\d+)-g(?P<hash>[0-9a-f]+)$")
@@ -113,6 +115,9 @@ def version_of(ref: str) -> Version | None:
     `v1.2.0-3-gabc1234` (three commits after v1.2.0) is 1.2.0.post3+abc1234: newer than v1.2.0,
     older than v1.2.1.
     """
+    # Imported here: the commands import this module, and `scaffold --help` must not pay for it.
+    from packaging.version import InvalidVersion, Version
+
     match = _DESCRIBE.match(ref)
     text = f"{match['tag']}.post{match['count']}+{match['hash']}" if match else ref
     try:
@@ -142,7 +147,7 @@ def newest_tag(source: str) -> str:
 
 
 @dataclass(frozen=True)
-class Check:
+class VersionCheck:
     """Where a project stands: its template version and the newest one."""
 
     current: str
@@ -156,6 +161,6 @@ class Check:
         return current is None or (newest is not None and current < newest)
 
 
-def check(project: Project) -> Check:
+def check_version(project: Project) -> VersionCheck:
     """Compare the project's template version with the newest tag of its template."""
-    return Check(project.version, newest_tag(project.source))
+    return VersionCheck(project.version, newest_tag(project.source))

@@ -15,6 +15,7 @@ from typing import Final
 import yaml
 
 from generator.errors import ScaffoldError, UsageError
+from generator.text import one_line
 
 # The C loader is ten times faster on copier.yml; only a PyYAML built without libyaml lacks it.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -147,9 +148,7 @@ def load_questions(config: Path) -> tuple[Question, ...]:
     try:
         document = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, C or pure Python
     except yaml.YAMLError as error:
-        raise ScaffoldError(
-            f"{config} is not valid YAML: {' '.join(str(error).split())}"
-        ) from error
+        raise ScaffoldError(f"{config} is not valid YAML: {one_line(error)}") from error
     if not isinstance(document, Mapping):
         raise ScaffoldError(f"{config} must be a YAML mapping of questions and settings")
     return tuple(

@@ -11,9 +11,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from generator.console import _console
+from generator.console import new_console
 from generator.drift import Drift
-from generator.project import Check
+from generator.project import VersionCheck
+from generator.text import plural
 from generator.update import UpdateResult
 
 _KIND_STYLES = {"added": "green", "modified": "yellow", "deleted": "red"}
@@ -22,7 +23,7 @@ _KIND_STYLES = {"added": "green", "modified": "yellow", "deleted": "red"}
 def print_update(path: Path, result: UpdateResult, *, pretend: bool) -> None:
     """The version move, the files written or deleted, and the conflicts to resolve."""
     path = _named(path)
-    console = _console(markup=False, soft_wrap=True)
+    console = new_console(markup=False, soft_wrap=True)
     if result.old_version == result.new_version:
         versions = f"template version {result.new_version}"
     else:
@@ -31,11 +32,11 @@ def print_update(path: Path, result: UpdateResult, *, pretend: bool) -> None:
         console.print(f"{path}: nothing to change ({versions})")
         return
     verb = "would change" if pretend else "changed"
-    console.print(f"{path}: {versions}; {verb} {_count(len(result.changes), 'file')}:")
+    console.print(f"{path}: {versions}; {verb} {plural(len(result.changes), 'file')}:")
     for change in result.changes:
         console.print(Text(f"  {change.kind:<8} ", style=_KIND_STYLES[change.kind]) + change.path)
     if result.conflicts:
-        conflicts = _count(len(result.conflicts), "file")
+        conflicts = plural(len(result.conflicts), "file")
         verb = "would have conflicts" if pretend else "has conflicts"
         console.print(Text(f"{path} {verb} in {conflicts}:", style="bold red"))
         for conflicted in result.conflicts:
@@ -50,9 +51,9 @@ def print_update(path: Path, result: UpdateResult, *, pretend: bool) -> None:
         console.print("Review with git diff, then commit.", style="dim")
 
 
-def print_check(path: Path, check: Check) -> None:
+def print_check(path: Path, check: VersionCheck) -> None:
     path = _named(path)
-    console = _console(markup=False, soft_wrap=True)
+    console = new_console(markup=False, soft_wrap=True)
     if check.outdated:
         console.print(
             f"{path}: template update available: {check.current} → {check.newest}"
@@ -65,7 +66,7 @@ def print_check(path: Path, check: Check) -> None:
 def print_drift(path: Path, version: str, drift: Drift, *, diff: bool) -> None:
     """The files added, removed and changed against the standard; with `diff`, the diffs."""
     path = _named(path)
-    console = _console(markup=False, soft_wrap=True)
+    console = new_console(markup=False, soft_wrap=True)
     if not drift.found:
         console.print(f"{path} matches the template {version} with its answers: no drift")
         return
@@ -100,7 +101,3 @@ def _diff_style(line: str) -> str:
     if line.startswith("-"):
         return "red"
     return "cyan" if line.startswith("@@") else ""
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

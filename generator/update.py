@@ -29,7 +29,9 @@ import yaml
 
 from generator import git
 from generator.errors import ScaffoldError, UsageError
+from generator.files import files_under
 from generator.project import ANSWERS_FILE, Project, read_answers
+from generator.text import plural
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class UpdateResult:
     conflicts: list[str] = field(default_factory=list)
 
 
-def update(
+def run(
     project: Project,
     *,
     vcs_ref: str | None,
@@ -65,14 +67,14 @@ def update(
     """
     path = project.path.resolve()
     top = _clean_work_tree(path)
-    head = git.git("rev-parse", "--verify", "HEAD", cwd=top).strip()
+    head = git.run("rev-parse", "--verify", "HEAD", cwd=top).strip()
     with tempfile.TemporaryDirectory(prefix="scaffold-update-") as scratch:
         clone = Path(scratch) / "repo"
         # --shared borrows the project's objects instead of copying them.
-        git.git(
+        git.run(
             "clone", "--quiet", "--shared", "--no-checkout", "--", str(top), str(clone), cwd=top
         )
-        git.git("checkout", "--quiet", "--detach", head, cwd=clone)
+        git.run("checkout", "--quiet", "--detach", head, cwd=clone)
         subproject = clone / path.relative_to(top)
         if project.relinked:
             _relink(subproject, project)
@@ -114,13 +116,13 @@ def _clean_work_tree(path: Path) -> Path:
             " git commit -m 'Generated')"
         )
     dirty = git.split_z(
-        git.git("status", "--porcelain", "-z", "--untracked-files=all", "--", ".", cwd=path)
+        git.run("status", "--porcelain", "-z", "--untracked-files=all", "--", ".", cwd=path)
     )
     if dirty:
-        example = dirty[0][3:]
+        count, example = plural(len(dirty), "path"), dirty[0][3:]
         raise ScaffoldError(
-            f"{path} has uncommitted changes ({len(dirty)} paths, e.g. {example}): commit or"
-            " stash them first, so that the update can be reviewed and undone with git"
+            f"{path} has uncommitted changes ({count}, e.g. {example}): commit or stash them"
+            " first, so that the update can be reviewed and undone with git"
         )
     return top.resolve()
 
@@ -133,16 +135,8 @@ def _relink(subproject: Path, project: Project) -> None:
         yaml.safe_dump(answers, sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
     message = "scaffold: the template's source and version, from --template and --from-ref"
-    git.git(
-        "commit",
-        "--quiet",
-        "--no-verify",
-        "--no-gpg-sign",
-        "-m",
-        message,
-        "--",
-        ANSWERS_FILE,
-        cwd=subproject,
+    git.commit(
+        "--quiet", "--no-verify", "--no-gpg-sign", "-m", message, "--", ANSWERS_FILE, cwd=subproject
     )
 
 
@@ -157,9 +151,9 @@ def _run_copier_update(
     import copier
     from copier import VcsRef
 
-    from generator.template import _copier_errors
+    from generator.rendering import copier_errors
 
-    with _copier_errors():
+    with copier_errors():
         copier.run_update(
             subproject,
             data=dict(data),
@@ -174,19 +168,16 @@ def _run_copier_update(
 
 def _changes(subproject: Path, target: Path) -> Iterator[Change]:
     """What differs between the updated clone and the project (which is the clone's HEAD)."""
-    tracked = set(git.split_z(git.git("ls-files", "-z", "--", ".", cwd=subproject)))
+    tracked = set(git.split_z(git.run("ls-files", "-z", "--", ".", cwd=subproject)))
     present: set[str] = set()
-    for root, dirs, files in os.walk(subproject):
-        dirs[:] = [name for name in dirs if name != ".git"]
-        for name in files:
-            source = Path(root, name)
-            relative = source.relative_to(subproject).as_posix()
-            present.add(relative)
-            destination = target / relative
-            if not os.path.lexists(destination):
-                yield Change(relative, "added")
-            elif not _same_file(source, destination):
-                yield Change(relative, "modified")
+    for path in files_under(subproject, skipped={".git"}):
+        relative = path.as_posix()
+        present.add(relative)
+        destination = target / relative
+        if not os.path.lexists(destination):
+            yield Change(relative, "added")
+        elif not _same_file(subproject / path, destination):
+            yield Change(relative, "modified")
     for relative in sorted(tracked - present):
         yield Change(relative, "deleted")
 
@@ -227,7 +218,7 @@ def _remove_empty_parents(directory: Path, *, stop: Path) -> None:
 def _unmerged_entries(subproject: Path) -> list[tuple[str, str, str, str]]:
     """The conflict entries copier left in the clone's index: (mode, blob, stage, path)."""
     entries = []
-    output = git.git("ls-files", "--unmerged", "-z", "--full-name", "--", ".", cwd=subproject)
+    output = git.run("ls-files", "--unmerged", "-z", "--full-name", "--", ".", cwd=subproject)
     for entry in git.split_z(output):
         meta, entry_path = entry.split("\t", 1)
         mode, blob, stage = meta.split()
@@ -250,7 +241,7 @@ def _record_unmerged(clone: Path, top: Path, entries: list[tuple[str, str, str, 
     for entry_path in sorted({entry[3] for entry in entries}):
         lines.append(f"0 {'0' * 40}\t{entry_path}")
     for mode, blob, stage, entry_path in entries:
-        content = git.git_bytes("cat-file", "blob", blob, cwd=clone)
-        git.git("hash-object", "-w", "--stdin", cwd=top, input=content)
+        content = git.run_bytes("cat-file", "blob", blob, cwd=clone)
+        git.run("hash-object", "-w", "--stdin", cwd=top, input=content)
         lines.append(f"{mode} {blob} {stage}\t{entry_path}")
-    git.git("update-index", "--index-info", cwd=top, input="\n".join(lines).encode() + b"\n")
+    git.run("update-index", "--index-info", cwd=top, input="\n".join(lines).encode() + b"\n")

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from generator.files import files_under
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NAME = "Orders Service"
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
@@ -46,11 +48,7 @@ def recorded_answers(project: Path) -> dict[str, Any]:
 def project_files(root: Path) -> set[str]:
     """Every file below `root`, as POSIX paths relative to it (tool caches and venvs left out)."""
     skipped = {".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", "__pycache__", ".git"}
-    return {
-        path.relative_to(root).as_posix()
-        for path in root.rglob("*")
-        if path.is_file() and not skipped.intersection(path.relative_to(root).parts)
-    }
+    return {path.as_posix() for path in files_under(root, skipped=skipped)}
 
 
 def template_residue(root: Path) -> list[str]:

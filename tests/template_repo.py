@@ -13,6 +13,15 @@ from pathlib import Path
 
 from tests.projects import REPO_ROOT
 
+# The project the update, set, check and drift tests generate from it (tests/conftest.py).
+PROJECT_NAME = "Orders Service"
+FOLDER = "orders-service"
+PACKAGE = "orders_service"
+
+# A file of the service's own code, which updates and drift leave alone.
+USER_FILE = f"src/{PACKAGE}/api/routes/orders.py"
+USER_FILE_TEXT = '"""Orders: the service\'s own code."""\n'
+
 TAGS = ("v1", "v2", "v3")
 NEWEST = TAGS[-1]
 V2_README_SECTION = "\n## Operations\n\nSee docs/operations.md.\n"
@@ -88,3 +97,14 @@ def make_template_repo(root: Path) -> Path:
 
 def _append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def edit_like_a_user(project: Path) -> None:
+    """Edit a generated file (its title, far from the template's changes) and add a file."""
+    readme = project / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith(f"# {PROJECT_NAME}\n")
+    readme.write_text(
+        text.replace(f"# {PROJECT_NAME}\n", f"# {PROJECT_NAME} (ours)\n", 1), encoding="utf-8"
+    )
+    (project / USER_FILE).write_text(USER_FILE_TEXT, encoding="utf-8")

@@ -2,9 +2,13 @@
 nothing written or overwritten.
 
 Every case runs with the current directory in a workspace that holds a user's files, a fixture
-template (the real copier.yml) standing in for the bundled one, presets and a file or two; the
-whole workspace is compared, byte for byte, before and after. Usage errors and rejected values exit
-2, failures (the file system, a template that is not one) exit 1, Ctrl-C exits 130.
+template (the real copier.yml) standing in for the bundled one, presets, a generated project's
+answers file and a file or two; the whole workspace is compared, byte for byte, before and after.
+Usage errors and rejected values exit 2, failures (the file system, a template that is not one)
+exit 1, Ctrl-C exits 130. `check` and `drift` exit 2 on any failure: their 1 means "behind".
+
+This table is the one home of bad input; the command tests hold what needs more set-up (a tagged
+template repository, a terminal).
 """
 
 from __future__ import annotations
@@ -20,11 +24,13 @@ from pathlib import Path
 
 import pytest
 
-from generator import template
-from tests.cli import scaffold
-from tests.test_cli import make_fixture_template
+from generator.questions import load_questions
+from tests.helpers import ANSWERS_FILE, REAL_TEMPLATE, make_fixture_template, scaffold, snapshot
 
 NAME = ("--project-name", "Orders")
+QUESTION_NAMES = ", ".join(
+    question.name for question in load_questions(REAL_TEMPLATE / "copier.yml")
+)
 LONG = "a" * 256
 # procfs refuses new entries to everyone, root included: DEST cannot be created there.
 UNWRITABLE = "/proc/scaffold-bad-input/svc"
@@ -43,6 +49,11 @@ class Case:
 
 def new(*args: str, dest: str = "svc") -> tuple[str, ...]:
     return ("new", dest, *args)
+
+
+def on_project(command: str, *args: str) -> tuple[str, ...]:
+    """`scaffold set/enable ... -C project`: the workspace's generated project."""
+    return (command, *args, "-C", "project")
 
 
 CASES = [
@@ -149,6 +160,14 @@ CASES = [
         Case(new(*NAME, "--package-name", "a" * 64), 2, "Package name must be at most 63"),
         id="package-overlong",
     ),
+    pytest.param(
+        Case(new(*NAME, "--data", "author_email=nobody"), 2, "must look like name@example.com"),
+        id="author-email-invalid",
+    ),
+    pytest.param(
+        Case(new(), 2, "project_name has no default and stdin is not a terminal to ask it: pass"),
+        id="name-missing",
+    ),
     # --- DEST ------------------------------------------------------------------------------------
     pytest.param(Case(new(*NAME, dest=""), 2, "DEST must not be empty"), id="dest-empty"),
     pytest.param(Case(new(*NAME, dest="   "), 2, "DEST must not be empty"), id="dest-blank"),
@@ -173,6 +192,10 @@ CASES = [
         id="dest-is-a-file",
     ),
     pytest.param(
+        Case(new(*NAME, "--force", dest="a-file.txt"), 1, "exists and is not a directory"),
+        id="dest-is-a-file-with-force",
+    ),
+    pytest.param(
         Case(new(*NAME, dest="a-file.txt/svc"), 1, "a-file.txt is not a directory"),
         id="dest-under-a-file",
     ),
@@ -191,7 +214,11 @@ CASES = [
     pytest.param(Case(("new", *NAME), 2, "Missing argument 'DEST'"), id="no-dest"),
     pytest.param(Case(new(*NAME, "other"), 2, "unexpected extra argument 'other'"), id="two-dests"),
     pytest.param(
-        Case(new(*NAME, "-d", "colour=red"), 2, "unknown question 'colour' in --data"),
+        Case(
+            new(*NAME, "-d", "colour=red"),
+            2,
+            f"unknown question 'colour' in --data (valid: {QUESTION_NAMES})",
+        ),
         id="unknown-data-key",
     ),
     pytest.param(
@@ -247,6 +274,24 @@ CASES = [
         id="data-file-wrong-type",
     ),
     pytest.param(
+        Case(
+            new(*NAME, "--data-file", "presets/colour.yml"),
+            2,
+            "unknown question 'colour' in --data-file (valid: project_name,",
+        ),
+        id="data-file-unknown-question",
+    ),
+    pytest.param(
+        Case(
+            new(*NAME, "--data-file", "presets/unquoted.yml"), 2, "is not text (quote it in YAML)"
+        ),
+        id="data-file-unquoted-version",
+    ),
+    pytest.param(
+        Case(new(*NAME, "--data-file", "presets/rq.yml"), 2, "(choose from none, taskiq, celery)"),
+        id="data-file-bad-choice",
+    ),
+    pytest.param(
         Case(new(*NAME, "--data-file"), 2, "Option '--data-file' requires an argument"),
         id="data-file-without-a-path",
     ),
@@ -268,6 +313,22 @@ CASES = [
         id="template-is-a-file",
     ),
     pytest.param(
+        Case(
+            new(*NAME, "--template", "fixture-template", "--task-queue", "rq"),
+            2,
+            "Invalid choice for 'task_queue'",
+        ),
+        id="template-choices-are-copiers",
+    ),
+    pytest.param(
+        Case(
+            new(*NAME, "--template", "broken-template"),
+            1,
+            "error: template/broken.txt.jinja, line 1: unexpected '}'\n",
+        ),
+        id="template-syntax-error",
+    ),
+    pytest.param(
         Case(new(*NAME, "--git"), 1, "--git needs git, which is not on PATH", env={"PATH": ""}),
         id="git-missing",
     ),
@@ -278,6 +339,52 @@ CASES = [
     pytest.param(
         Case(new(*NAME, "--force", "--git", dest="repo"), 1, "repo is already a git repository"),
         id="git-into-a-repository",
+    ),
+    # --- set, enable: refused before the project is touched ------------------------------------
+    pytest.param(
+        Case(on_project("set", "nope=1"), 2, "unknown question 'nope' (valid: project_name,"),
+        id="set-unknown-question",
+    ),
+    pytest.param(
+        Case(on_project("set", "docker=maybe"), 2, "invalid value for docker: 'maybe'"),
+        id="set-docker-maybe",
+    ),
+    pytest.param(
+        Case(on_project("set", "task_queue"), 2, "expected KEY=VALUE, got 'task_queue'"),
+        id="set-without-equals",
+    ),
+    pytest.param(
+        Case(on_project("set"), 2, "give at least one answer: KEY=VALUE, or --data-file"),
+        id="set-nothing",
+    ),
+    pytest.param(
+        Case(
+            on_project("set", "--data-file", "presets/maybe.yml"),
+            2,
+            "invalid value for docker: 'maybe'",
+        ),
+        id="set-data-file-wrong-type",
+    ),
+    pytest.param(
+        Case(on_project("enable", "task_queue"), 2, "task_queue is not a yes/no question"),
+        id="enable-a-choice",
+    ),
+    # --- PATH that is no generated project ------------------------------------------------------
+    pytest.param(
+        Case(
+            ("check", "existing"),
+            2,
+            f"existing is not a generated project: it has no {ANSWERS_FILE}",
+        ),
+        id="check-not-a-project",
+    ),
+    pytest.param(
+        Case(("drift", "existing"), 2, "existing is not a generated project"),
+        id="drift-not-a-project",
+    ),
+    pytest.param(
+        Case(("update", "a-file.txt"), 2, "a-file.txt is not a directory"),
+        id="update-a-file",
     ),
     # --- Ctrl-C ----------------------------------------------------------------------------------
     pytest.param(Case(new(*NAME), 130, "interrupted", interrupt=True), id="ctrl-c"),
@@ -293,8 +400,9 @@ CASES = [
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The current directory of each case: a user's files, presets and the fixture template."""
+def workspace(bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The current directory of each case: a user's files, presets, a generated project's answers
+    and the fixture template (`fixture-template`, also the bundled one)."""
     files = {
         "existing/notes.txt": "mine\n",
         "existing/src/app.py": "print('mine')\n",
@@ -304,30 +412,20 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "presets/broken.yml": "task_queue: [celery\n",
         "presets/list.yml": "- celery\n",
         "presets/maybe.yml": "docker: maybe\n",
+        "presets/colour.yml": "colour: red\n",
+        "presets/unquoted.yml": "python_version: 3.12\n",
+        "presets/rq.yml": "task_queue: rq\n",
         "not-a-template/README.md": "hello\n",
+        f"project/{ANSWERS_FILE}": "_commit: v1\n_src_path: gh:org/t\nproject_name: Orders\n",
     }
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
     (tmp_path / "empty").mkdir()
-    fixture = make_fixture_template(tmp_path / "template")
-    monkeypatch.setattr(template, "bundled_template", lambda: fixture)
+    broken = make_fixture_template(tmp_path / "broken-template")
+    (broken / "template" / "broken.txt.jinja").write_text("{{ project_name }\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def snapshot(root: Path) -> dict[str, bytes | str]:
-    """Every path under `root`: a file's bytes, or what a directory or symlink is."""
-    state: dict[str, bytes | str] = {}
-    for path in sorted(root.rglob("*")):
-        name = path.relative_to(root).as_posix()
-        if path.is_symlink():
-            state[name] = f"symlink to {os.readlink(path)}"
-        elif path.is_dir():
-            state[name] = "directory"
-        else:
-            state[name] = path.read_bytes()
-    return state
 
 
 def interrupt_after_two_files(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
@@ -370,7 +468,7 @@ def test_bad_input_is_one_error_line_and_writes_nothing(
 # Cases run as a real process. The bundled template is this checkout, a git repository, on which
 # copier notes its tags on stderr: the one case that reaches copier renders the plain fixture.
 SUBPROCESS_CASES = {
-    "name-empty": ["--template", "template"],
+    "name-empty": ["--template", "fixture-template"],
     "dest-overlong": [],
     "dest-not-empty": [],
     "dest-under-a-file": [],
@@ -451,7 +549,7 @@ INTERRUPTED_SCAFFOLD = textwrap.dedent(
 def test_sigint_during_generation_leaves_nothing(workspace: Path) -> None:
     """A real Ctrl-C (SIGINT) while copier writes: exit 130, one line, no half-written project."""
     before = snapshot(workspace)
-    args = ["new", "deep/svc", *NAME, "--template", str(workspace / "template"), "-q"]
+    args = ["new", "deep/svc", *NAME, "--template", str(workspace / "fixture-template"), "-q"]
 
     with subprocess.Popen(
         [sys.executable, "-c", INTERRUPTED_SCAFFOLD, *args],

@@ -31,8 +31,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.postgen import INSTALL_UV
-from tests.cli import error_line, scaffold
+from generator.console import INSTALL_UV
+from tests.helpers import error_line, scaffold
 from tests.projects import REPO_ROOT, find_interpreter, recorded_answers, uv_environment
 
 Env = Mapping[str, str]

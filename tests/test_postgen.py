@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import postgen, template
-from tests.cli import scaffold
+from generator import postgen
+from tests.helpers import scaffold
 from tests.projects import running_python_version, uv_environment
-from tests.test_cli import make_fixture_template
+from tests.template_repo import git
 
 NAME = ("--project-name", "Orders")
 # Events of Python's audit hooks that start a program or reach the network.
@@ -52,13 +52,6 @@ def audited() -> Iterator[list[tuple[str, tuple[Any, ...]]]]:
         _recorded = None
 
 
-@pytest.fixture
-def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    fixture = make_fixture_template(tmp_path / "fixture-template")
-    monkeypatch.setattr(template, "bundled_template", lambda: fixture)
-    return fixture
-
-
 def git_environment(tmp_path: Path, config: str) -> dict[str, str | None]:
     """git reads `config` as the user's global configuration; no identity comes from elsewhere."""
     global_config = tmp_path / "gitconfig"
@@ -69,12 +62,6 @@ def git_environment(tmp_path: Path, config: str) -> dict[str, str | None]:
         "GIT_CONFIG_NOSYSTEM": "1",
         **dict.fromkeys((*identity, "EMAIL"), None),
     }
-
-
-def git(repository: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repository, capture_output=True, text=True, check=True
-    ).stdout
 
 
 # --- nothing but the render without the flags ----------------------------------------------------

@@ -17,6 +17,7 @@ import yaml
 
 from generator.questions import load_questions
 from generator.template import bundled_template
+from tests.projects import project_files
 from tests.template_repo import NEWEST, V2_NEW_FILE, commit_all, make_template_repo
 
 pytestmark = pytest.mark.slow
@@ -58,13 +59,9 @@ def test_wheel_bundles_copier_yml_and_the_template(installed: tuple[Path, Path])
 
     assert "generator/_bundled/copier.yml" in names
     assert "generator/cli.py" in names
-    template_files = {
-        path.relative_to(REPO).as_posix()
-        for path in (REPO / "template").rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts
-    }
+    template_files = project_files(REPO / "template")
     assert template_files
-    assert {f"generator/_bundled/{name}" for name in template_files} <= names
+    assert {f"generator/_bundled/template/{name}" for name in template_files} <= names
 
 
 def test_installed_scaffold_new_renders_outside_the_repository(
@@ -88,8 +85,7 @@ def test_installed_scaffold_new_renders_outside_the_repository(
     copier.run_copy(
         str(REPO), reference, {"project_name": "Wheel Service"}, defaults=True, quiet=True
     )
-    rendered = sorted(p.relative_to(dest) for p in dest.rglob("*") if p.is_file())
-    assert rendered == sorted(p.relative_to(reference) for p in reference.rglob("*") if p.is_file())
+    assert project_files(dest) == project_files(reference)
 
 
 def test_installed_scaffold_options(installed: tuple[Path, Path], tmp_path: Path) -> None:

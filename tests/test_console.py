@@ -1,4 +1,4 @@
-"""What `scaffold` prints: the tree of generated files, --quiet, and colour only on a terminal."""
+"""generator.console, what `scaffold` prints: the file tree, --quiet, colour only on a terminal."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import template
-from tests.cli import ESCAPE, run_in_terminal, scaffold
-from tests.test_cli import make_fixture_template
+from tests.helpers import ESCAPE, add_template_files, run_in_terminal, scaffold
 
 # Deeper than the summary lists: counted under their directory two levels down.
 DEEP_FILES = {
@@ -20,13 +18,10 @@ DEEP_FILES = {
 
 
 @pytest.fixture
-def bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    fixture = make_fixture_template(tmp_path / "fixture-template")
-    for name, text in DEEP_FILES.items():
-        (fixture / "template" / name).parent.mkdir(parents=True, exist_ok=True)
-        (fixture / "template" / name).write_text(text, encoding="utf-8")
-    monkeypatch.setattr(template, "bundled_template", lambda: fixture)
-    return fixture
+def bundled(bundled: Path) -> Path:
+    """The shared fixture template as the bundled one, with files deeper than the summary lists."""
+    add_template_files(bundled, DEEP_FILES)
+    return bundled
 
 
 def test_summary_is_a_tree_folded_below_two_directories(bundled: Path, tmp_path: Path) -> None:

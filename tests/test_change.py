@@ -1,8 +1,8 @@
-"""`scaffold update`, `set`/`enable`, `check` and `drift` against a tagged template repository.
+"""`scaffold update`, `set` and `enable` against a tagged template repository.
 
 The repository (tests/template_repo.py) holds this checkout's copier.yml and template/ tagged v1;
-v2 and v3 change it. A project generated at v1 and committed is shared by the tests, each of which
-works on its own copy.
+v2 and v3 change it. A project generated at v1 and committed (tests/conftest.py) is shared by the
+tests, each of which works on its own copy. `check` and `drift`: tests/test_compare.py.
 """
 
 from __future__ import annotations
@@ -16,38 +16,26 @@ from pathlib import Path
 
 import copier
 import pytest
-import yaml
 
 from generator import template
-from tests.cli import ESCAPE, error_line, run_in_terminal, scaffold
+from tests.helpers import error_line, scaffold, tree
 from tests.projects import recorded_answers
 from tests.template_repo import (
+    FOLDER,
     NEWEST,
+    PACKAGE,
+    PROJECT_NAME,
     TAGS,
+    USER_FILE,
+    USER_FILE_TEXT,
     V2_NEW_FILE,
     V2_README_SECTION,
     V3_GITIGNORE_LINE,
     V3_REMOVED_FILE,
     commit_all,
+    edit_like_a_user,
     git,
-    make_template_repo,
 )
-
-NAME = "Orders Service"
-FOLDER = "orders-service"
-PACKAGE = "orders_service"
-ANSWERS_FILE = ".copier-answers.yml"
-USER_FILE = f"src/{PACKAGE}/api/routes/orders.py"
-USER_FILE_TEXT = '"""Orders: the service\'s own code."""\n'
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under `root` but .git, with its contents."""
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(root).parts
-    }
 
 
 def generate(template_repo: Path, dest: Path, ref: str, **answers: object) -> Path:
@@ -55,7 +43,7 @@ def generate(template_repo: Path, dest: Path, ref: str, **answers: object) -> Pa
     copier.run_copy(
         str(template_repo),
         dest,
-        {"project_name": NAME, **answers},
+        {"project_name": PROJECT_NAME, **answers},
         vcs_ref=ref,
         defaults=True,
         unsafe=False,
@@ -67,38 +55,6 @@ def generate(template_repo: Path, dest: Path, ref: str, **answers: object) -> Pa
 
 def head_and_status(project: Path) -> tuple[str, str]:
     return git(project, "rev-parse", "HEAD"), git(project, "status", "--porcelain")
-
-
-def edit_like_a_user(project: Path) -> None:
-    """Edit a generated file (its title, far from the template's changes) and add a file."""
-    readme = project / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    assert text.startswith(f"# {NAME}\n")
-    readme.write_text(text.replace(f"# {NAME}\n", f"# {NAME} (ours)\n", 1), encoding="utf-8")
-    (project / USER_FILE).write_text(USER_FILE_TEXT, encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_template_repo(tmp_path_factory.mktemp("template") / "fastapi-template")
-
-
-@pytest.fixture(scope="module")
-def v1_project(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`scaffold new --template REPO --vcs-ref v1`, committed. Tests copy it; none changes it."""
-    dest = tmp_path_factory.mktemp("v1") / FOLDER
-    result = scaffold(
-        "new", dest, "--template", template_repo, "--vcs-ref", "v1", "--project-name", NAME, "-q"
-    )
-    assert result.exit_code == 0, result.output
-    commit_all(dest, "generated")
-    return dest
-
-
-@pytest.fixture
-def project(v1_project: Path, tmp_path: Path) -> Path:
-    """A copy of the v1 project (its git repository included) to work on."""
-    return Path(shutil.copytree(v1_project, tmp_path / FOLDER, symlinks=True))
 
 
 # --- versions recorded by scaffold new -----------------------------------------------------------
@@ -126,10 +82,10 @@ def test_update_applies_the_template_changes_and_keeps_the_users_edits(project: 
     assert f"template v1 → {NEWEST}" in result.stdout
     after = tree(project)
     readme = after["README.md"].decode()
-    assert readme.startswith(f"# {NAME} (ours)\n"), "the user's edit is kept"
+    assert readme.startswith(f"# {PROJECT_NAME} (ours)\n"), "the user's edit is kept"
     assert readme.endswith(V2_README_SECTION), "the template's change is applied"
     assert after[USER_FILE] == USER_FILE_TEXT.encode()
-    assert after[V2_NEW_FILE] == f"# Operating {NAME}\n".encode()
+    assert after[V2_NEW_FILE] == f"# Operating {PROJECT_NAME}\n".encode()
     assert after[".gitignore"].decode().endswith(V3_GITIGNORE_LINE)
     removed = V3_REMOVED_FILE.format(package=PACKAGE)
     assert removed in before
@@ -327,7 +283,9 @@ def test_set_changes_answers_and_keeps_the_users_edits(project: Path) -> None:
     assert (answers["log_format"], answers["docker"]) == ("console", False)
     assert "LOG_FORMAT=console" in (project / ".env.example").read_text(encoding="utf-8")
     assert not (project / "Dockerfile").exists()
-    assert (project / "README.md").read_text(encoding="utf-8").startswith(f"# {NAME} (ours)\n")
+    assert (
+        (project / "README.md").read_text(encoding="utf-8").startswith(f"# {PROJECT_NAME} (ours)\n")
+    )
     assert (project / USER_FILE).read_text(encoding="utf-8") == USER_FILE_TEXT
 
 
@@ -344,128 +302,20 @@ def test_set_takes_a_preset_data_file(project: Path, tmp_path: Path) -> None:
     assert not (project / ".github").exists()
 
 
-@pytest.mark.parametrize(
-    ("arguments", "message"),
-    [
-        (["set", "nope=1"], "unknown question 'nope' (valid: project_name,"),
-        (["set", "docker=maybe"], "invalid value for docker: 'maybe'"),
-        (["set", "task_queue"], "expected KEY=VALUE, got 'task_queue'"),
-        (["enable", "task_queue"], "task_queue is not a yes/no question: enable it with"),
-        (["set", "task_queue=rq"], "Invalid choice for 'task_queue'"),
-        (["set"], "give at least one answer"),
-    ],
-)
-def test_bad_answers_are_exit_2_and_touch_nothing(
-    project: Path, arguments: list[str], message: str
+def test_a_choice_only_copier_knows_is_refused_before_the_project_is_touched(
+    project: Path,
 ) -> None:
+    """Choices are the template's (a team's may offer others): copier checks them, in the clone.
+
+    Refused answers that scaffold itself checks are in tests/test_bad_input.py.
+    """
     before = tree(project), head_and_status(project)
 
-    result = scaffold(*arguments, "-C", project)
+    result = scaffold("set", "task_queue=rq", "-C", project)
 
     assert result.exit_code == 2
-    assert message in error_line(result)
+    assert "Invalid choice for 'task_queue'" in error_line(result)
     assert (tree(project), head_and_status(project)) == before
-
-
-# --- check ---------------------------------------------------------------------------------------
-
-
-def test_check_exit_codes(project: Path, tmp_path: Path) -> None:
-    outdated = scaffold("check", project)
-    not_a_project = scaffold("check", tmp_path)
-
-    assert outdated.exit_code == 1
-    assert f"template update available: v1 → {NEWEST}" in outdated.stdout
-    assert not_a_project.exit_code == 2
-    assert f"{tmp_path} is not a generated project: it has no {ANSWERS_FILE}" in error_line(
-        not_a_project
-    )
-
-
-def test_check_a_project_a_few_commits_past_the_newest_tag(
-    project: Path, template_repo: Path
-) -> None:
-    """`_commit: v3-2-gabc1234` is newer than v3: nothing to update to."""
-    answers = recorded_answers(project)
-    answers["_commit"] = f"{NEWEST}-2-g{git(template_repo, 'rev-parse', '--short', 'HEAD').strip()}"
-    (project / ANSWERS_FILE).write_text(yaml.safe_dump(answers), encoding="utf-8")
-
-    result = scaffold("check", project)
-
-    assert result.exit_code == 0, result.output
-
-
-def test_a_template_that_moved_is_found_with_template(
-    project: Path, template_repo: Path, tmp_path: Path
-) -> None:
-    answers = recorded_answers(project)
-    answers["_src_path"] = str(tmp_path / "gone")
-    (project / ANSWERS_FILE).write_text(yaml.safe_dump(answers), encoding="utf-8")
-
-    lost = scaffold("check", project)
-    found = scaffold("check", project, "--template", template_repo)
-
-    assert lost.exit_code == 2
-    assert f"{tmp_path / 'gone'}, is not found: pass --template" in error_line(lost)
-    assert found.exit_code == 1, found.output
-
-
-# --- drift ---------------------------------------------------------------------------------------
-
-
-def test_drift_lists_added_removed_and_changed_files(project: Path) -> None:
-    edit_like_a_user(project)
-    (project / "Dockerfile").unlink()
-    (project / "notes [draft].txt").write_text("ours\n", encoding="utf-8")
-
-    result = scaffold("drift", project, "--diff")
-
-    assert result.exit_code == 1
-    assert "changed (1):\n  README.md\n" in result.stdout
-    assert "removed (1):\n  Dockerfile\n" in result.stdout
-    assert "added (1):\n  notes [draft].txt\n" in result.stdout, "new files under src/ are own code"
-    assert f"-# {NAME}\n+# {NAME} (ours)\n" in result.stdout
-
-
-def test_drift_styles_on_a_terminal_and_none_with_no_color(project: Path) -> None:
-    edit_like_a_user(project)
-
-    styled = run_in_terminal("drift", project, "--diff", cwd=project)
-    plain = run_in_terminal("drift", project, "--diff", cwd=project, no_color=True)
-
-    assert ESCAPE in styled
-    assert ESCAPE not in plain
-    assert "README.md" in plain
-
-
-def test_drift_ignores_globs_from_the_command_line_and_pyproject(project: Path) -> None:
-    edit_like_a_user(project)
-    (project / "notes.txt").write_text("ours\n", encoding="utf-8")
-    pyproject = project / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text(encoding="utf-8")
-        + '\n[tool.scaffold]\ndrift-ignore = ["README.md", "pyproject.toml"]\n',
-        encoding="utf-8",
-    )
-
-    without = scaffold("drift", project)
-    ignored = scaffold("drift", project, "--ignore", "notes.*")
-
-    assert without.exit_code == 1
-    assert "added (1):\n  notes.txt\n" in without.stdout
-    assert "changed" not in without.stdout
-    assert ignored.exit_code == 0, ignored.output
-    assert "no drift" in ignored.stdout
-
-
-def test_drift_exit_codes(project: Path, tmp_path: Path) -> None:
-    none = scaffold("drift", project)
-    not_a_project = scaffold("drift", tmp_path)
-
-    assert none.exit_code == 0, none.output
-    assert "matches the template v1 with its answers: no drift" in none.stdout
-    assert not_a_project.exit_code == 2
-    assert "is not a generated project" in error_line(not_a_project)
 
 
 # --- a template without git history (the bundled one) --------------------------------------------
@@ -488,7 +338,9 @@ def test_project_from_the_bundled_template_is_pointed_at_the_git_repository(
     bundled_v1: Path, template_repo: Path, tmp_path: Path
 ) -> None:
     project = tmp_path / FOLDER
-    assert scaffold("new", project, "--project-name", NAME, "--defaults", "-q").exit_code == 0
+    assert (
+        scaffold("new", project, "--project-name", PROJECT_NAME, "--defaults", "-q").exit_code == 0
+    )
     commit_all(project, "generated from the bundled template")
     assert "_commit" not in recorded_answers(project)
 

@@ -1,8 +1,10 @@
-"""Command-line parsing errors as one `error: ...` line, like every other error of `scaffold`.
+"""How `scaffold` fails: one `error: ...` line on stderr and an exit code, whatever went wrong.
 
-Click (which Typer vendors) prints a usage error as the command's usage block, a hint and the
-message, over several lines. The root group of `scaffold` catches those errors, its own and its
-commands', and prints only the message. `--help` and `scaffold` alone still print the help.
+A ScaffoldError raised by the work a command calls is printed by `reported_errors`, around each
+command's body. Click (which Typer vendors) prints a usage error as the command's usage block, a
+hint and the message, over several lines; the root group of `scaffold` catches those errors, its
+own and its commands', and prints only the message. `--help` and `scaffold` alone still print the
+help.
 
 Typer exposes click's exceptions only through their public base class, `typer.TyperException`, and
 no public types for click's context and parameters: the overrides below take them as `Any`.
@@ -17,6 +19,8 @@ from typing import Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+
+from generator.errors import ScaffoldError
 
 
 class OneLineErrorsGroup(TyperGroup):
@@ -81,3 +85,36 @@ def _one_line_errors() -> Iterator[None]:
 
         print_error(error.format_message())
         raise typer.Exit(error.exit_code) from None
+
+
+@contextmanager
+def reported_errors(ctx: typer.Context) -> Iterator[None]:
+    """Print a ScaffoldError as one line and exit with its code; with --debug, let it propagate.
+
+    Ctrl-C is an error too: `error: interrupted`, exit 130.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        from generator.console import print_aborted
+
+        print_aborted()
+        raise typer.Exit(130) from None
+    except ScaffoldError as error:
+        if ctx.find_root().params.get("debug"):
+            raise
+        from generator.console import print_error
+
+        print_error(error.message)
+        raise typer.Exit(error.exit_code) from None
+
+
+@contextmanager
+def cannot_tell() -> Iterator[None]:
+    """For check and drift, whose exit code 1 has a meaning: any failure exits 2."""
+    try:
+        yield
+    except ScaffoldError as error:
+        if error.exit_code != 1:
+            raise
+        raise ScaffoldError(error.message, exit_code=2) from error
