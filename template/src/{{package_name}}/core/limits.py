@@ -8,10 +8,10 @@ no request id, write no access line, and pass through `RequestContextMiddleware`
 """
 
 from fastapi import HTTPException, status
-from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .middleware import header
+from .problems import problem_response
 
 
 class BodyTooLargeError(HTTPException):
@@ -43,7 +43,7 @@ class BodySizeLimitMiddleware:
         received = 0
 
         async def limited_receive() -> Message:
-            # Raised inside the endpoint's body read, so FastAPI answers it like any HTTPException.
+            # Raised inside the endpoint's body read, so it is answered like any HTTPException.
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
@@ -56,7 +56,7 @@ class BodySizeLimitMiddleware:
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
         error = BodyTooLargeError(self.max_bytes)
-        response = JSONResponse({"detail": error.detail}, status_code=error.status_code)
+        response = problem_response(error.status_code, error.detail)
         await response(scope, receive, send)
 
 
