@@ -37,6 +37,13 @@ def problem_of(response: httpx.Response) -> dict[str, Any]:
     return problem
 
 
+def schema_ref(response: dict[str, Any]) -> str:
+    [(media_type, content)] = response["content"].items()
+    assert media_type == "application/problem+json"
+    ref: str = content["schema"]["$ref"]
+    return ref
+
+
 async def test_an_unknown_path_is_a_404_problem(client: httpx.AsyncClient) -> None:
     problem = problem_of(await client.get("/no-such-path"))
 
@@ -99,11 +106,9 @@ async def test_the_openapi_document_describes_the_shared_problems(
 ) -> None:
     document = (await client.get("/openapi.json")).json()
 
-    problem = {"$ref": "#/components/schemas/Problem"}
-    invalid = {"$ref": "#/components/schemas/ValidationProblem"}
     page = document["paths"]["/page"]["get"]["responses"]
-    assert page["422"]["content"] == {"application/problem+json": {"schema": invalid}}
-    assert page["500"]["content"] == {"application/problem+json": {"schema": problem}}
+    assert schema_ref(page["422"]) == "#/components/schemas/ValidationProblem"
+    assert schema_ref(page["500"]) == "#/components/schemas/Problem"
     schemas = document["components"]["schemas"]
     assert set(schemas["Problem"]["required"]) == PROBLEM_MEMBERS - {"type"}
     assert "errors" in schemas["ValidationProblem"]["required"]

@@ -107,9 +107,11 @@ def problem_doc(
 ) -> dict[str, Any]:
     """One entry of a route's `responses=`: a problem answer, its description and headers."""
     _DOCUMENTED_MODELS[model.__name__] = model
+    schema = {"$ref": _REF_PREFIX + model.__name__}
+    media_type = {"schema": schema}
     doc: dict[str, Any] = {
         "description": description,
-        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": _REF_PREFIX + model.__name__}}},
+        "content": {PROBLEM_MEDIA_TYPE: media_type},
     }
     if headers:
         doc["headers"] = headers
@@ -118,8 +120,9 @@ def problem_doc(
 
 def retry_after_header(description: str) -> dict[str, dict[str, Any]]:
     """The `Retry-After` header of a 503 or 429 answer, for `problem_doc(headers=...)`."""
-    schema = {"type": "integer", "minimum": 0}
-    return {"Retry-After": {"description": description, "required": True, "schema": schema}}
+    seconds = {"type": "integer", "minimum": 0}
+    header = {"description": description, "required": True, "schema": seconds}
+    return {"Retry-After": header}
 
 
 async def http_error_problem(_: Request, exc: HTTPException) -> Response:
