@@ -43,7 +43,7 @@ class BodySizeLimitMiddleware:
         received = 0
 
         async def limited_receive() -> Message:
-            # Raised inside the endpoint's body read, so it is answered like any HTTPException.
+            # Raised inside the endpoint's body read, so FastAPI answers it like any HTTPException.
             nonlocal received
             message = await receive()
             if message["type"] == "http.request":
