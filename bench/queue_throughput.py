@@ -152,7 +152,6 @@ def bench_engine(engine: str, project: Path, args: argparse.Namespace, logs: Pat
         "QUEUE_NAME": queue_name,
         "LOG_LEVEL": "WARNING",
         "JOB_RESULT_TTL": "600",  # Celery result keys lack the queue prefix: let them expire
-        "JOB_MAX_SIZE": str(max(args.size, args.kill_size)),
     }
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -35,7 +35,17 @@ OWN_CODE: Final = ("src/", "tests/")
 """New files below these directories are the service's own code, not drift."""
 
 _SKIPPED: Final = frozenset(
-    {".git", ".venv", "venv", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+    {
+        ".git",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".hypothesis",
+        ".schemathesis",
+    }
 )
 
 

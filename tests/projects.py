@@ -47,7 +47,16 @@ def recorded_answers(project: Path) -> dict[str, Any]:
 
 def project_files(root: Path) -> set[str]:
     """Every file below `root`, as POSIX paths relative to it (tool caches and venvs left out)."""
-    skipped = {".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", "__pycache__", ".git"}
+    skipped = {
+        ".venv",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "__pycache__",
+        ".git",
+        ".hypothesis",
+        ".schemathesis",
+    }
     return {path.as_posix() for path in files_under(root, skipped=skipped)}
 
 

@@ -8,10 +8,10 @@ no request id, write no access line, and pass through `RequestContextMiddleware`
 """
 
 from fastapi import HTTPException, status
-from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .middleware import header
+from .problems import problem_response
 
 
 class BodyTooLargeError(HTTPException):
@@ -56,7 +56,7 @@ class BodySizeLimitMiddleware:
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
         error = BodyTooLargeError(self.max_bytes)
-        response = JSONResponse({"detail": error.detail}, status_code=error.status_code)
+        response = problem_response(error.status_code, error.detail)
         await response(scope, receive, send)
 
 

@@ -12,6 +12,7 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .context import request_id_var
+from .problems import PROBLEM_MEDIA_TYPE, problem_body
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID_KEY = REQUEST_ID_HEADER.lower().encode()
@@ -93,13 +94,14 @@ class RequestContextMiddleware:
 
     @staticmethod
     async def _send_internal_error(send: Send) -> None:
-        body = b'{"detail":"Internal Server Error"}'
+        # A problem document with the request id, never the traceback: that is in the log line.
+        body = problem_body(500, "The service failed to answer; its logs have the request id")
         await send(
             {
                 "type": "http.response.start",
                 "status": 500,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                     (b"content-length", str(len(body)).encode()),
                 ],
             }

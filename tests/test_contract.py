@@ -1,0 +1,144 @@
+"""A generated service keeps the contract its OpenAPI document publishes, and its tests prove it.
+
+The project's own contract test (schemathesis over its OpenAPI document) must pass, and must fail,
+naming the check, once a route answers with a status the document does not list. The commands
+of the generated README's "API contract" section are run as written: the contract test, and
+schemathesis's CLI against the running service.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.projects import (
+    find_interpreter,
+    render,
+    run_step,
+    running_python_version,
+    uv_environment,
+)
+
+pytestmark = pytest.mark.slow
+
+PACKAGE = "orders_service"
+CONTRACT_TEST = (
+    "uv",
+    "run",
+    "--no-sync",
+    "pytest",
+    "-p",
+    "no:cacheprovider",
+    "tests/test_contract.py",
+)
+# Port 9 (discard) is closed on loopback: the upstreams are unreachable, as in the project's tests.
+UNREACHABLE_UPSTREAMS = {
+    "UPSTREAM_A_URL": "http://127.0.0.1:9/",
+    "UPSTREAM_B_URL": "http://127.0.0.1:9/",
+}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default project, installed."""
+    version = running_python_version()
+    project = render(tmp_path_factory.mktemp("contract") / "orders-service", python_version=version)
+    sync = run_step(project, "uv", "sync", "--python", str(find_interpreter(version)))
+    assert sync.returncode == 0, sync.output
+    return project
+
+
+def readme_commands(project: Path) -> list[list[str]]:
+    """The bash blocks of the README's "API contract" section, each a list of command lines."""
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## API contract\n", 1)[1].split("\n## ", 1)[0]
+    return [block.strip().splitlines() for block in re.findall(r"```bash\n(.*?)```", section, re.S)]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(project: Path, command: str) -> Iterator[None]:
+    """Runs the README's server `command` (its trailing `&` dropped) until /health answers."""
+    server = subprocess.Popen(
+        shlex.split(command.removesuffix("&")),
+        cwd=project,
+        env=uv_environment(UNREACHABLE_UPSTREAMS),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    port = re.search(r"--port (\d+)", command)
+    assert port, f"no --port in {command!r}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port[1]}/health", timeout=1):
+                    break
+            except OSError:
+                assert server.poll() is None, "the server exited"
+                assert time.monotonic() < deadline, "the server did not answer /health in 60 s"
+                time.sleep(0.2)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_readme_runs_the_contract_test_in_process(project: Path) -> None:
+    [in_process, _] = readme_commands(project)
+
+    for command in in_process:
+        result = run_step(project, *shlex.split(command))
+        assert result.returncode == 0, result.output
+        assert " passed" in result.output
+
+
+def test_schemathesis_run_against_the_running_service_finds_no_failures(project: Path) -> None:
+    [_, against_server] = readme_commands(project)
+    # The README's port, moved to a free one: other services may hold 8000 on this machine.
+    port = str(free_port())
+    [server, *commands] = [command.replace("8000", port) for command in against_server]
+
+    with serving(project, server):
+        for command in commands:
+            result = run_step(project, *shlex.split(command))
+            assert result.returncode == 0, result.output
+            assert "No issues found" in result.output
+
+
+def test_the_contract_test_fails_naming_the_check_when_a_route_answers_undocumented(
+    project: Path,
+) -> None:
+    health = project / "src" / PACKAGE / "api" / "routes" / "health.py"
+    original = health.read_text(encoding="utf-8")
+    assert "    return Health()\n" in original
+    teapot = original.replace(
+        "from fastapi import APIRouter", "from fastapi import APIRouter, HTTPException"
+    ).replace("    return Health()\n", '    raise HTTPException(418, "I\'m a teapot")\n')
+    health.write_text(teapot, encoding="utf-8")
+    try:
+        patched = run_step(project, *CONTRACT_TEST)
+    finally:
+        health.write_text(original, encoding="utf-8")
+    unpatched = run_step(project, *CONTRACT_TEST)
+
+    assert patched.returncode == 1, patched.output
+    assert "[GET /health]" in patched.output
+    assert "Undocumented status code" in patched.output
+    assert "Received: 418" in patched.output
+    assert unpatched.returncode == 0, unpatched.output
