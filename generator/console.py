@@ -21,12 +21,10 @@ from rich.text import Text
 from rich.tree import Tree
 
 from generator.questions import Question, format_value
-from generator.text import one_line, plural
+from generator.text import INSTALL_UV, one_line, plural
 
 # Files of a generated project deeper than this many directories are counted, not listed.
 _SUMMARY_DEPTH = 2
-# How to get uv where `scaffold` is: pip put scaffold on PATH, so it puts uv there too.
-INSTALL_UV = "python3 -m pip install uv"
 
 
 def new_console(*, stderr: bool = False, markup: bool = True, soft_wrap: bool = False) -> Console:

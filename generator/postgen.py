@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Final
 
 from generator import git
-from generator.console import INSTALL_UV
 from generator.errors import ScaffoldError
+from generator.text import INSTALL_UV
 
 COMMIT_MESSAGE: Final = "Initial commit from fastapi-scaffold"
 

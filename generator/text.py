@@ -1,6 +1,9 @@
-"""The wording helpers every module shares: a message on one line, a count with its noun."""
+"""The wording every module shares: a message on one line, a count with its noun, how to get uv."""
 
 from __future__ import annotations
+
+# How to get uv where `scaffold` is: pip put scaffold on PATH, so it puts uv there too.
+INSTALL_UV = "python3 -m pip install uv"
 
 
 def one_line(text: object) -> str:

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.console import INSTALL_UV
+from generator.text import INSTALL_UV
 from tests.helpers import error_line, scaffold
 from tests.projects import REPO_ROOT, find_interpreter, recorded_answers, uv_environment
 
