@@ -6,7 +6,7 @@ The repository never commits: the caller decides what one unit of work is and co
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +31,9 @@ class ItemRepository:
     async def list(self, *, limit: int, offset: int) -> Sequence[Item]:
         query = select(Item).order_by(Item.id).limit(limit).offset(offset)
         return (await self._session.scalars(query)).all()
+
+    async def count(self) -> int:
+        return await self._session.scalar(select(func.count()).select_from(Item)) or 0
 
     async def add(self, *, name: str, description: str) -> Item:
         item = Item(name=name, description=description)
