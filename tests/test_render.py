@@ -20,6 +20,9 @@ QUEUE_FILES = {
     "tests/queue_faults.py",
     "tests/api/routes/test_jobs.py",
     "tests/integration/test_worker.py",
+    # With the default database: the jobs that use it, on workers.
+    f"{PKG}/db/jobs.py",
+    "tests/db/test_jobs.py",
 }
 # What either database generates.
 DATABASE_FILES = {
