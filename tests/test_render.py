@@ -181,7 +181,7 @@ def test_ready_exists_with_a_task_queue_or_a_database(
 ) -> None:
     files = project_files(render(tmp_path / "svc", task_queue=task_queue, database=database))
 
-    assert (READY_FILES <= files) is present
+    assert (files >= READY_FILES) is present
     assert (not READY_FILES & files) is not present
 
 
