@@ -12,7 +12,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,11 +140,10 @@ def check_project(project: Path, env: Mapping[str, str] | None = None) -> list[S
     sync = run_step(project, "uv", "sync", "--python", str(python), env=env)
     if sync.returncode != 0:
         return [sync]
-    if re.search(r"^database: postgres$", answers, re.MULTILINE) is None:
-        results = [run_step(project, *command, env=env) for command in PROJECT_CHECKS]
-        return [result for result in results if result.returncode != 0]
-    with postgres_database() as url:
-        env = {**(env or {}), "TEST_DATABASE_URL": url}
+    env = dict(env or {})
+    with ExitStack() as stack:
+        if re.search(r"^database: postgres$", answers, re.MULTILINE):
+            env["TEST_DATABASE_URL"] = stack.enter_context(postgres_database())
         results = [run_step(project, *command, env=env) for command in PROJECT_CHECKS]
     return [result for result in results if result.returncode != 0]
 
