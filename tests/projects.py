@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,8 @@ from generator.files import files_under
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NAME = "Orders Service"
 SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
+# The local PostgreSQL server (trust authentication) that `database=postgres` projects test against.
+POSTGRES_SERVER = os.environ.get("SCAFFOLD_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
 
 
 def render(dest: Path, **answers: Any) -> Path:
@@ -130,7 +135,11 @@ PROJECT_CHECKS: tuple[tuple[str, ...], ...] = (
 
 
 def check_project(project: Path, env: Mapping[str, str] | None = None) -> list[StepResult]:
-    """Install `project` with uv and run its checks; returns the failed steps (empty: all green)."""
+    """Install `project` with uv and run its checks; returns the failed steps (empty: all green).
+
+    A `database=postgres` project tests against a database of its own on POSTGRES_SERVER, created
+    by its tests and dropped afterwards.
+    """
     answers = (project / ".copier-answers.yml").read_text()
     match = re.search(r"^python_version: '?([\d.]+)'?$", answers, re.MULTILINE)
     assert match, "answers file records no python_version"
@@ -138,8 +147,29 @@ def check_project(project: Path, env: Mapping[str, str] | None = None) -> list[S
     sync = run_step(project, "uv", "sync", "--python", str(python), env=env)
     if sync.returncode != 0:
         return [sync]
-    results = [run_step(project, *command, env=env) for command in PROJECT_CHECKS]
+    env = dict(env or {})
+    with ExitStack() as stack:
+        if re.search(r"^database: postgres$", answers, re.MULTILINE):
+            env["TEST_DATABASE_URL"] = stack.enter_context(postgres_database())
+        results = [run_step(project, *command, env=env) for command in PROJECT_CHECKS]
     return [result for result in results if result.returncode != 0]
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """The URL of a database of its own on POSTGRES_SERVER (the project's tests create it)."""
+    name = f"scaffold_{uuid.uuid4().hex[:12]}"
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        if shutil.which("psql"):
+            drop = f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            subprocess.run(
+                ["psql", f"{POSTGRES_SERVER}/postgres", "-qc", drop],
+                capture_output=True,
+                check=False,
+                timeout=60,
+            )
 
 
 def describe_failures(failures: list[StepResult]) -> str:

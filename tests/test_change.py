@@ -289,6 +289,31 @@ def test_set_changes_answers_and_keeps_the_users_edits(project: Path) -> None:
     assert (project / USER_FILE).read_text(encoding="utf-8") == USER_FILE_TEXT
 
 
+def test_set_database_postgres_on_a_sqlite_project_keeps_the_users_models_and_migrations(
+    project: Path, template_repo: Path, tmp_path: Path
+) -> None:
+    def edit_the_database_code(root: Path) -> None:
+        models = root / f"src/{PACKAGE}/items/models.py"
+        models.write_text(models.read_text(encoding="utf-8") + "# ours\n", encoding="utf-8")
+        (root / "migrations/versions/0002_ours.py").write_text('"""Ours."""\n', encoding="utf-8")
+
+    assert recorded_answers(project)["database"] == "sqlite"
+    edit_like_a_user(project)
+    edit_the_database_code(project)
+    commit_all(project, "our edits")
+
+    result = scaffold("set", "database=postgres", "-C", project)
+
+    assert result.exit_code == 0, result.output
+    expected = generate(template_repo, tmp_path / "expected" / FOLDER, "v1", database="postgres")
+    edit_like_a_user(expected)
+    edit_the_database_code(expected)
+    assert tree(project) == tree(expected)
+    pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"asyncpg>=' in pyproject
+    assert '"aiosqlite>=' not in pyproject
+
+
 def test_set_takes_a_preset_data_file(project: Path, tmp_path: Path) -> None:
     preset = tmp_path / "team.yml"
     preset.write_text("ci: gitlab\nauthor_name: Payments Team\n", encoding="utf-8")

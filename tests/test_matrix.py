@@ -37,7 +37,8 @@ def test_each_matrix_project_renders_without_residue(tmp_path: Path, name: str) 
 
 
 def _needs_services(row: dict[str, object]) -> list[pytest.MarkDecorator]:
-    return [pytest.mark.services] if row["task_queue"] != "none" else []
+    needs = row["task_queue"] != "none" or row["database"] == "postgres"
+    return [pytest.mark.services] if needs else []
 
 
 @pytest.mark.slow

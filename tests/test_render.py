@@ -17,12 +17,36 @@ QUEUE_FILES = {
     f"{PKG}/services/queue/report.py",
     f"{PKG}/worker.py",
     f"{PKG}/api/routes/jobs.py",
-    f"{PKG}/api/routes/ready.py",
     "tests/queue_faults.py",
     "tests/api/routes/test_jobs.py",
-    "tests/api/routes/test_ready.py",
     "tests/integration/test_worker.py",
+    # With the default database: the jobs that use it, on workers.
+    f"{PKG}/db/jobs.py",
+    "tests/db/test_jobs.py",
 }
+# What either database generates.
+DATABASE_FILES = {
+    f"{PKG}/db/__init__.py",
+    f"{PKG}/db/base.py",
+    f"{PKG}/db/engine.py",
+    f"{PKG}/items/__init__.py",
+    f"{PKG}/items/models.py",
+    f"{PKG}/items/schemas.py",
+    f"{PKG}/items/repository.py",
+    f"{PKG}/api/routes/items.py",
+    "migrations/env.py",
+    "migrations/script.py.mako",
+    "migrations/versions/6f1e0c2a9b3d_create_items.py",
+    "tests/database.py",
+    "tests/db/__init__.py",
+    "tests/db/test_engine.py",
+    "tests/db/test_migrations.py",
+    "tests/items/__init__.py",
+    "tests/items/test_repository.py",
+    "tests/api/routes/test_items.py",
+}
+# `/ready` checks the job broker and the database: it exists when either does.
+READY_FILES = {f"{PKG}/api/routes/ready.py", "tests/api/routes/test_ready.py"}
 
 # Files that exist only when an option has a given value: (question, value that makes them appear).
 OPTIONAL_FILES: dict[tuple[str, object], set[str]] = {
@@ -61,6 +85,8 @@ OPTIONAL_FILES: dict[tuple[str, object], set[str]] = {
     },
     ("task_queue", "taskiq"): {f"{PKG}/services/queue/broker.py", *QUEUE_FILES},
     ("task_queue", "celery"): {f"{PKG}/services/queue/celery_app.py", *QUEUE_FILES},
+    ("database", "sqlite"): DATABASE_FILES,
+    ("database", "postgres"): DATABASE_FILES,
 }
 # For each option, a value under which none of its optional files exist.
 OFF_VALUES: dict[str, object] = {
@@ -70,6 +96,7 @@ OFF_VALUES: dict[str, object] = {
     "admin_webhook": False,
     "http_client": False,
     "task_queue": "none",
+    "database": "none",
 }
 
 
@@ -143,6 +170,30 @@ def test_optional_files_follow_their_option(tmp_path: Path, option: str, value: 
 
     assert expected <= with_option
     assert not expected & without_option
+
+
+@pytest.mark.parametrize(
+    ("task_queue", "database", "present"),
+    [("none", "none", False), ("taskiq", "none", True), ("none", "sqlite", True)],
+)
+def test_ready_exists_with_a_task_queue_or_a_database(
+    tmp_path: Path, task_queue: str, database: str, present: bool
+) -> None:
+    files = project_files(render(tmp_path / "svc", task_queue=task_queue, database=database))
+
+    assert (files >= READY_FILES) is present
+    assert (not READY_FILES & files) is not present
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_each_database_brings_only_its_own_driver(tmp_path: Path, database: str) -> None:
+    project = render(tmp_path / "svc", database=database)
+    pyproject = (project / "pyproject.toml").read_text()
+
+    assert ('"aiosqlite>=' in pyproject) is (database == "sqlite")
+    assert ('"asyncpg>=' in pyproject) is (database == "postgres")
+    assert '"sqlalchemy[asyncio]>=' in pyproject
+    assert '"alembic>=' in pyproject
 
 
 def test_background_tasks_settings_and_dependencies_follow_the_option(tmp_path: Path) -> None:
