@@ -125,6 +125,28 @@ def retry_after_header(description: str) -> dict[str, dict[str, Any]]:
     return {"Retry-After": header}
 
 
+def location_doc(description: str, *, operation_id: str, parameter: str) -> dict[str, Any]:
+    """A `responses=` entry for an answer whose `Location` names what it created, with the link
+    that tells clients (and schemathesis's stateful phase) that the body's `id` is the
+    `parameter` of operation `operation_id`."""
+    return {
+        "description": description,
+        "headers": {
+            "Location": {
+                "description": "Where the new resource is",
+                "required": True,
+                "schema": {"type": "string", "format": "uri-reference"},
+            },
+        },
+        "links": {
+            operation_id: {
+                "operationId": operation_id,
+                "parameters": {parameter: "$response.body#/id"},
+            },
+        },
+    }
+
+
 async def http_error_problem(_: Request, exc: HTTPException) -> Response:
     """Registered for `HTTPException` in `create_app`: endpoints' errors, 404, 405, 413."""
     if not is_body_allowed_for_status_code(exc.status_code):
