@@ -45,6 +45,13 @@ DATABASE_FILES = {
     "tests/items/test_repository.py",
     "tests/api/routes/test_items.py",
 }
+# Notifications kept in the database until sent: with background tasks and a database.
+OUTBOX_FILES = {
+    f"{PKG}/tasks/outbox.py",
+    f"{PKG}/tasks/relay.py",
+    "migrations/versions/2b7d4e9a1c05_create_notifications.py",
+    "tests/tasks/test_relay.py",
+}
 # `/ready` checks the job broker and the database: it exists when either does.
 READY_FILES = {f"{PKG}/api/routes/ready.py", "tests/api/routes/test_ready.py"}
 
@@ -170,6 +177,19 @@ def test_optional_files_follow_their_option(tmp_path: Path, option: str, value: 
 
     assert expected <= with_option
     assert not expected & without_option
+
+
+@pytest.mark.parametrize(
+    ("background_tasks", "database", "present"),
+    [(True, "sqlite", True), (True, "none", False), (False, "postgres", False)],
+)
+def test_the_outbox_exists_with_background_tasks_and_a_database(
+    tmp_path: Path, background_tasks: bool, database: str, present: bool
+) -> None:
+    files = project_files(render(tmp_path, background_tasks=background_tasks, database=database))
+
+    assert (files >= OUTBOX_FILES) is present
+    assert (not OUTBOX_FILES & files) is not present
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import logging
 import threading
 import urllib.parse
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -54,6 +55,10 @@ class OutboxNotifier:
         self.delay = delay
         # Concurrent sends append from several worker threads.
         self._lock = threading.Lock()
+        # Ids in the file, read up to `_read_up_to`: a notification delivered again after a crash
+        # (delivery is at least once) is not written twice.
+        self._written: set[str] = set()
+        self._read_up_to = 0
 
     async def send(self, notification: Notification) -> None:
         if self.delay:
@@ -66,13 +71,27 @@ class OutboxNotifier:
             "accepted_at": notification.accepted_at.isoformat(),
             "sent_at": datetime.now(UTC).isoformat(),
         }
-        await anyio.to_thread.run_sync(self._append, json.dumps(record) + "\n")
+        await anyio.to_thread.run_sync(self._append, notification.id, json.dumps(record) + "\n")
 
-    def _append(self, line: str) -> None:
+    def _append(self, notification_id: str, line: str) -> None:
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as outbox:
-                outbox.write(line)
+            with self.path.open("a+", encoding="utf-8") as outbox:
+                # What other processes appended since our last look counts too.
+                outbox.seek(self._read_up_to)
+                self._written.update(_ids(outbox))
+                if notification_id not in self._written:
+                    outbox.write(line)
+                    self._written.add(notification_id)
+                self._read_up_to = outbox.tell()
+
+
+def _ids(lines: Iterable[str]) -> Iterator[str]:
+    for line in lines:
+        try:
+            yield json.loads(line)["id"]
+        except (ValueError, KeyError, TypeError):
+            continue  # a line cut short by a crash, or not ours
 
 
 class SmtpNotifier:
@@ -109,6 +128,9 @@ class SmtpNotifier:
         email["From"] = self.sender
         email["To"] = notification.email
         email["Subject"] = self.subject
+        # The same Message-ID on every attempt: a notification delivered again after a crash is
+        # one message to mail clients that deduplicate.
+        email["Message-ID"] = f"<{notification.id}@{self.sender.rpartition('@')[2] or 'localhost'}>"
         email["X-Notification-ID"] = notification.id
         email["X-Request-ID"] = notification.request_id
         email.set_content(notification.message)

@@ -1,0 +1,233 @@
+"""What "accepted" survives, and what it costs: the notifications outbox against SIGKILL.
+
+    uv run python bench/outbox_durability.py
+
+1. Crash: a project renders, installs and migrates; 20 notifications are accepted under uvicorn
+   with `NOTIFICATION_DELAY_SECONDS=2`, the server is SIGKILLed a second later and started again.
+   Counted: distinct ids in the outbox file, and seconds from the restart until the last one. On
+   SQLite (the default project), and on a project without a database, whose notifications live in
+   memory only.
+2. Two processes on one PostgreSQL database (the local server; a database is created for the run):
+   100 notifications spread over both, then the same with one process SIGKILLed midway. Counted:
+   lines in the outbox file, distinct ids, duplicate lines, and rows sent on a second attempt.
+3. Cost: `POST /notifications` p50/p99 over 300 sequential requests, without a database, on
+   SQLite and on PostgreSQL.
+Prints markdown tables; never passes or fails. Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from common import (  # sets sys.path for `tests`, so it comes first
+    free_port,
+    machine_line,
+    markdown_table,
+    package_name,
+    percentile,
+    synced_project,
+    uvicorn_command,
+)
+
+from tests.projects import run_step
+
+POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+DELIVERY_WAIT = 60.0  # longest wait for the outbox to fill, from the restart
+PAYLOAD = {"email": "ada@example.com", "message": "Your report is ready."}
+
+
+@contextmanager
+def server(project: Path, env: Mapping[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """uvicorn on a free port until the block exits (SIGINT, then SIGKILL past 30 s)."""
+    port = free_port()
+    target = f"{package_name(project)}.main:create_app"
+    process = subprocess.Popen(
+        uvicorn_command(project, target, port, "--factory"),
+        cwd=project,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start in {project}")
+            time.sleep(0.1)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url + "/health", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def kill(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def accept(url: str, count: int) -> list[str]:
+    with httpx.Client(base_url=url, timeout=10) as client:
+        responses = [client.post("/notifications", json=PAYLOAD) for _ in range(count)]
+    return [r.json()["id"] for r in responses if r.status_code == 202]
+
+
+def outbox_ids(outbox: Path) -> list[str]:
+    if not outbox.exists():
+        return []
+    return [json.loads(line)["id"] for line in outbox.read_text().splitlines()]
+
+
+def wait_for(outbox: Path, ids: set[str], timeout: float) -> float | None:
+    """Seconds until every id is in the outbox file; None if some never came."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if ids <= set(outbox_ids(outbox)):
+            return time.monotonic() - started
+        time.sleep(0.2)
+    return None
+
+
+def migrate(project: Path, env: Mapping[str, str]) -> None:
+    step = run_step(project, ".venv/bin/alembic", "upgrade", "head", env=env)
+    if step.returncode != 0:
+        raise RuntimeError(f"alembic upgrade failed:\n{step.output}")
+
+
+def fresh_postgres_database(name: str) -> str:
+    for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+        subprocess.run(["psql", POSTGRES + "/postgres", "-qc", sql], check=True)
+    return f"{POSTGRES}/{name}"
+
+
+def resent_rows(database_url: str) -> int:
+    """Rows sent on a second attempt or later: deliveries a crash made the service repeat."""
+    query = "SELECT count(*) FROM notifications WHERE status = 'sent' AND attempts > 1"
+    out = subprocess.run(["psql", database_url, "-tAc", query], capture_output=True, text=True)
+    return int(out.stdout.strip() or -1)
+
+
+def crash_row(label: str, project: Path, env: dict[str, str]) -> list[object]:
+    outbox = Path(env["NOTIFICATIONS_OUTBOX"])
+    env = {**env, "NOTIFICATION_DELAY_SECONDS": "2"}
+    with server(project, env) as (url, process):
+        ids = accept(url, 20)
+        time.sleep(1)
+        kill(process)
+    before = len(set(outbox_ids(outbox)))
+    with server(project, env):
+        after = wait_for(outbox, set(ids), DELIVERY_WAIT)
+    delivered = len(set(ids) & set(outbox_ids(outbox)))
+    seconds = f"{after:.1f}" if after is not None else f"> {DELIVERY_WAIT:.0f} (gave up)"
+    return [label, len(ids), before, delivered, seconds]
+
+
+def two_processes_row(
+    label: str, project: Path, env: dict[str, str], *, kill_one: bool
+) -> list[object]:
+    outbox = Path(env["NOTIFICATIONS_OUTBOX"])
+    env = {**env, "NOTIFICATION_DELAY_SECONDS": "0.5"}
+    with server(project, env) as (first, first_process), server(project, env) as (second, _):
+        ids = accept(first, 50) + accept(second, 50)
+        if kill_one:
+            time.sleep(1)
+            kill(first_process)
+        seconds = wait_for(outbox, set(ids), DELIVERY_WAIT)
+    lines = outbox_ids(outbox)
+    duplicates = len(lines) - len(set(lines))
+    took = f"{seconds:.1f}" if seconds is not None else f"> {DELIVERY_WAIT:.0f} (gave up)"
+    return [label, len(ids), len(set(lines) & set(ids)), len(lines), duplicates,
+            resent_rows(env["DATABASE_URL"]), took]  # fmt: skip
+
+
+def post_latencies(project: Path, env: Mapping[str, str], count: int = 300) -> tuple[float, float]:
+    with server(project, env) as (url, _), httpx.Client(base_url=url, timeout=10) as client:
+        for _ in range(20):  # warm-up
+            client.post("/notifications", json=PAYLOAD)
+        latencies = []
+        for _ in range(count):
+            started = time.perf_counter()
+            client.post("/notifications", json=PAYLOAD)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return percentile(latencies, 0.5), percentile(latencies, 0.99)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="outbox-bench-") as tmp:
+        root = Path(tmp)
+        projects = {
+            "none": synced_project(root / "memory", database="none"),
+            "sqlite": synced_project(root / "sqlite", database="sqlite"),
+            "postgres": synced_project(root / "postgres", database="postgres"),
+        }
+        base = {"LOG_LEVEL": "WARNING", "ENVIRONMENT": "development"}
+
+        def env_for(name: str, run: str) -> dict[str, str]:
+            env = {**base, "NOTIFICATIONS_OUTBOX": str(root / f"{name}-{run}.jsonl")}
+            if name == "sqlite":
+                env["DATABASE_URL"] = f"sqlite:///{root / f'{run}.db'}"
+            elif name == "postgres":
+                env["DATABASE_URL"] = fresh_postgres_database(f"outbox_bench_{run}")
+            if name != "none":
+                migrate(projects[name], env)
+            return env
+
+        crash = [
+            crash_row("no database (in memory)", projects["none"], env_for("none", "crash")),
+            crash_row("SQLite outbox", projects["sqlite"], env_for("sqlite", "crash")),
+        ]
+        shared = [
+            two_processes_row(
+                "both run", projects["postgres"], env_for("postgres", "two"), kill_one=False
+            ),
+            two_processes_row(
+                "one SIGKILLed after 1 s", projects["postgres"], env_for("postgres", "kill"),
+                kill_one=True,
+            ),
+        ]  # fmt: skip
+        cost = [
+            [name, *post_latencies(project, env_for(name, "cost"))]
+            for name, project in projects.items()
+        ]
+
+    print(f"## Notifications outbox ({machine_line()})\n")
+    print("20 accepted with a 2 s delivery, SIGKILL 1 s later, then a restart:\n")
+    print(markdown_table(
+        ["project", "accepted", "sent before the kill", "sent after the restart",
+         "seconds from restart to the last"],
+        crash,
+    ))  # fmt: skip
+    print("\nTwo uvicorn processes on one PostgreSQL database, 100 notifications (0.5 s each):\n")
+    print(markdown_table(
+        ["run", "accepted", "delivered", "outbox lines", "duplicate lines",
+         "sent again after a crash", "seconds"],
+        shared,
+    ))  # fmt: skip
+    print("\n`POST /notifications`, 300 sequential requests, one uvicorn worker:\n")
+    print(markdown_table(["database", "p50 ms", "p99 ms"], cost))
+
+
+if __name__ == "__main__":
+    main()
