@@ -263,3 +263,49 @@ def test_one_request_is_one_trace_from_access_line_to_upstreams_and_metrics_use_
     assert 'route="/items/{item_id}"' in metrics
     assert "/items/42" not in metrics
     assert 'route="/aggregate",status="2xx"' in metrics
+
+
+def readme_block(readme: str, first_line: str) -> str:
+    """The ```bash block of the README that starts with `first_line`."""
+    for block in readme.split("```bash\n")[1:]:
+        body = block.split("```", 1)[0]
+        if body.startswith(first_line):
+            return body
+    raise AssertionError(f"no bash block starting with {first_line!r} in the README")
+
+
+@pytest.mark.slow
+def test_the_readmes_multiprocess_command_serves_one_metrics_for_all_workers(
+    tmp_path: Path,
+) -> None:
+    project = render(
+        tmp_path / "svc", observability=["prometheus"], python_version=running_python_version()
+    )
+    sync = run_step(
+        project, "uv", "sync", "--python", str(find_interpreter(running_python_version()))
+    )
+    assert sync.returncode == 0, describe_failures([sync])
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    script = readme_block(readme, "export PROMETHEUS_MULTIPROC_DIR=")
+    port = free_port()
+    # The README's lines as they are; uvicorn takes its port from UVICORN_PORT.
+    env = uv_environment({"UVICORN_PORT": str(port), "TMPDIR": str(tmp_path)})
+    base = f"http://127.0.0.1:{port}"
+
+    with process(["bash", "-euc", script], project, env, tmp_path / "server.log"):
+        wait_for(base + "/health")
+        # A new connection per request: any of the workers may answer each.
+        statuses = {
+            httpx.get(f"{base}/no-such-route/{n}", timeout=10).status_code for n in range(40)
+        }
+        scrapes = [httpx.get(base + "/metrics", timeout=10).text for _ in range(4)]
+
+    assert statuses == {404}
+    unmatched = 'http_request_duration_seconds_count{method="GET",route="UNMATCHED",status="4xx"}'
+    # Every scrape, whichever worker answers it, counts the requests of all of them.
+    assert [
+        float(line.split()[-1])
+        for s in scrapes
+        for line in s.splitlines()
+        if line.startswith(unmatched)
+    ] == [40.0] * 4
