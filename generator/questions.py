@@ -50,6 +50,8 @@ class Question:
     choices: tuple[object, ...] = ()
     help: str = ""
     has_validator: bool = False
+    multiselect: bool = False
+    """The answer is a list of choices (copier's `multiselect: true`), given as `otel,sentry`."""
 
     @property
     def flag(self) -> str:
@@ -70,6 +72,8 @@ class Question:
             return ""
         if self.derived:
             return "(derived)"
+        if self.multiselect and self.default == []:
+            return "(none)"
         return format_value(self.default)
 
     def without_choices(self) -> Question:
@@ -80,7 +84,16 @@ class Question:
         """Convert `value` (text from the command line, or a YAML value) to this question's type.
 
         `label` names where the value came from (`--task-queue`, `--data task_queue`) in the error.
+        A multiselect answer is a YAML list or comma-separated text ("" is none); each item is
+        checked as a single answer would be.
         """
+        if self.multiselect:
+            return list(
+                dict.fromkeys(self._parse_one(item, label) for item in _items(value, label))
+            )
+        return self._parse_one(value, label)
+
+    def _parse_one(self, value: object, label: str) -> object:
         parsed = self._parse_type(value, label)
         if self.choices and parsed not in self.choices:
             valid = ", ".join(format_value(choice) for choice in self.choices)
@@ -99,6 +112,17 @@ class Question:
             return _parse_number(value, self.type, label)
         # json and yaml answers: copier parses them itself.
         return value
+
+
+def _items(value: object, label: str) -> list[object]:
+    """The items of a multiselect answer: a list as it is, text split at commas."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    raise UsageError(
+        f"invalid value for {label}: {value!r} (expected a list, e.g. otel,sentry; empty for none)"
+    )
 
 
 def parse_bool(value: object, label: str) -> bool:
@@ -128,7 +152,9 @@ def _parse_number(value: object, type_name: str, label: str) -> object:
 
 
 def format_value(value: object) -> str:
-    """A YAML-like rendering of a scalar: booleans as true/false, None as null."""
+    """A YAML-like rendering of a scalar: booleans as true/false, None as null; a list as a,b."""
+    if isinstance(value, list):
+        return ",".join(format_value(item) for item in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -176,6 +202,7 @@ def _question(config: Path, name: str, spec: object) -> Question:
         choices=_choice_values(details.get("choices")),
         help=str(details.get("help", "")).strip(),
         has_validator=bool(details.get("validator")),
+        multiselect=details.get("multiselect") is True,
     )
 
 

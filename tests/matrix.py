@@ -22,6 +22,10 @@ def option_domains() -> dict[str, tuple[object, ...]]:
     for question in load_questions(REPO_ROOT / "copier.yml"):
         if question.type == "bool":
             domains[question.name] = (True, False)
+        elif question.multiselect:
+            # None, each choice alone, and all: tuples, so that rows stay hashable.
+            singles = tuple((choice,) for choice in question.choices)
+            domains[question.name] = ((), *singles, question.choices)
         elif question.choices:
             domains[question.name] = question.choices
     return domains
@@ -53,14 +57,21 @@ def covering_array(
 
 
 def extreme_rows(domains: Mapping[str, tuple[object, ...]]) -> dict[str, Row]:
-    """All features on (the first non-"none" choice) and all off (false, "none", the last)."""
+    """All features on (the first non-"none" choice, every choice of a multiselect) and all off
+    (false, "none", no choice, else the last)."""
 
     def on(values: tuple[object, ...]) -> object:
-        return True if values == (True, False) else next(v for v in values if v != "none")
+        if values == (True, False):
+            return True
+        if values[0] == ():  # a multiselect: its last value holds every choice
+            return values[-1]
+        return next(v for v in values if v != "none")
 
     def off(values: tuple[object, ...]) -> object:
         if values == (True, False):
             return False
+        if values[0] == ():
+            return ()
         return "none" if "none" in values else values[-1]
 
     return {

@@ -254,6 +254,38 @@ CASES = [
         id="task-queue-rq",
     ),
     pytest.param(
+        Case(
+            new(*NAME, "--observability", "otel,jaeger"),
+            2,
+            "invalid value for --observability: 'jaeger' (choose from otel, prometheus, sentry)",
+        ),
+        id="observability-jaeger",
+    ),
+    pytest.param(
+        Case(
+            new(*NAME, "-d", "observability=otel,Sentry"),
+            2,
+            "invalid value for --data observability: 'Sentry' (choose from otel, prometheus,",
+        ),
+        id="data-observability-capitalised",
+    ),
+    pytest.param(
+        Case(
+            new(*NAME, "--data-file", "presets/observability.yml"),
+            2,
+            "invalid value for --data-file observability: {'otel': True} (expected a list",
+        ),
+        id="data-file-observability-mapping",
+    ),
+    pytest.param(
+        Case(
+            new(*NAME, "--data-file", "presets/observability-number.yml"),
+            2,
+            "--data-file observability: 1 is not text (quote it in YAML)",
+        ),
+        id="data-file-observability-number",
+    ),
+    pytest.param(
         Case(new(*NAME, "--python-version", "3.10"), 2, "(choose from 3.11, 3.12, 3.13)"),
         id="python-version-3.10",
     ),
@@ -410,6 +442,8 @@ def workspace(bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         "repo/notes.txt": "mine\n",
         "a-file.txt": "a file\n",
         "presets/broken.yml": "task_queue: [celery\n",
+        "presets/observability.yml": "observability:\n  otel: true\n",
+        "presets/observability-number.yml": "observability: [otel, 1]\n",
         "presets/list.yml": "- celery\n",
         "presets/maybe.yml": "docker: maybe\n",
         "presets/colour.yml": "colour: red\n",

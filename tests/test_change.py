@@ -314,6 +314,24 @@ def test_set_database_postgres_on_a_sqlite_project_keeps_the_users_models_and_mi
     assert '"aiosqlite>=' not in pyproject
 
 
+def test_set_takes_a_multiselect_answer_as_comma_separated_choices(project: Path) -> None:
+    result = scaffold("set", "observability=sentry,otel", "--path", project)
+
+    assert result.exit_code == 0, result.output
+    assert recorded_answers(project)["observability"] == ["otel", "sentry"]  # copier's order
+    package = project / "src" / "orders_service"
+    assert (package / "core" / "tracing.py").is_file()
+    assert (package / "core" / "sentry.py").is_file()
+    assert not (package / "core" / "metrics.py").exists()
+    commit_all(project, "observability on")
+
+    result = scaffold("set", "observability=", "--path", project)
+
+    assert result.exit_code == 0, result.output
+    assert recorded_answers(project)["observability"] == []
+    assert not (package / "core" / "tracing.py").exists()
+
+
 def test_set_takes_a_preset_data_file(project: Path, tmp_path: Path) -> None:
     preset = tmp_path / "team.yml"
     preset.write_text("ci: gitlab\nauthor_name: Payments Team\n", encoding="utf-8")

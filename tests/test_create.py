@@ -57,6 +57,8 @@ def test_options_table_lists_every_question() -> None:
     assert "none|taskiq|celery" in rows["task_queue"]
     assert rows["task_queue"].split("│")[3].strip() == "none"
     assert "Distributed task queue for heavy work on workers" in rows["task_queue"]
+    assert "otel|prometheus|sentry" in rows["observability"]
+    assert rows["observability"].split("│")[3].strip() == "(none)"
 
 
 def test_options_json_is_the_questions_of_copier_yml() -> None:
@@ -200,6 +202,27 @@ def test_precedence_flags_over_data_over_data_file(
         "background_tasks": False,
         "project_name": "X",
     }
+
+
+def test_multiselect_answers_are_lists_from_flag_data_and_preset(
+    tmp_path: Path, copier_calls: list[dict[str, Any]]
+) -> None:
+    preset = tmp_path / "team.yml"
+    preset.write_text("observability: [sentry]\n", encoding="utf-8")
+    base = ("new", "--project-name", "X", "--data-file", str(preset))
+
+    from_preset = scaffold(*base[:1], str(tmp_path / "a"), *base[1:])
+    from_data = scaffold(*base[:1], str(tmp_path / "b"), *base[1:], "-d", "observability=")
+    from_flag = scaffold(
+        *base[:1], str(tmp_path / "c"), *base[1:], "--observability", "prometheus,otel"
+    )
+
+    assert [from_preset.exit_code, from_data.exit_code, from_flag.exit_code] == [0, 0, 0]
+    assert [call["data"]["observability"] for call in copier_calls] == [
+        ["sentry"],
+        [],
+        ["prometheus", "otel"],
+    ]
 
 
 # --- rendering -----------------------------------------------------------------------------------

@@ -251,8 +251,8 @@ def check_readme_commands(
     readme = (project / "README.md").read_text(encoding="utf-8")
     elsewhere = {
         # The generator's own tests run these on generated projects.
-        "scaffold check": "tests/test_sync.py",
-        "scaffold update": "tests/test_sync.py",
+        "scaffold check": "tests/test_compare.py",
+        "scaffold update": "tests/test_change.py",
     }
     ran_commands = {" ".join(argv(step)) for step in ran}
     for command in readme_commands(readme):

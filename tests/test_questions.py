@@ -212,6 +212,27 @@ def test_parse_checks_type_and_choices(real: dict[str, Question]) -> None:
     assert task_queue.without_choices().parse("rq", "--task-queue") == "rq"
 
 
+def test_multiselect_takes_a_list_or_comma_separated_choices(real: dict[str, Question]) -> None:
+    observability = real["observability"]
+
+    assert observability.multiselect
+    assert observability.default == []
+    assert observability.default_label() == "(none)"
+    assert observability.parse("otel, sentry", "--observability") == ["otel", "sentry"]
+    assert observability.parse("", "--observability") == []
+    assert observability.parse(["prometheus", "prometheus"], "--data-file x") == ["prometheus"]
+    with pytest.raises(UsageError) as caught:
+        observability.parse("otel,jaeger", "--observability")
+    assert caught.value.message == (
+        "invalid value for --observability: 'jaeger' (choose from otel, prometheus, sentry)"
+    )
+    with pytest.raises(UsageError, match="expected a list"):
+        observability.parse(True, "--data-file observability")
+    # `scaffold set` leaves the choices to copier, but still splits the list.
+    assert observability.without_choices().parse("otel,jaeger", "x") == ["otel", "jaeger"]
+    assert not real["task_queue"].multiselect
+
+
 def test_numbers_are_parsed_from_text() -> None:
     workers = Question("workers", "int", default=4)
 

@@ -94,6 +94,17 @@ OPTIONAL_FILES: dict[tuple[str, object], set[str]] = {
     ("task_queue", "celery"): {f"{PKG}/services/queue/celery_app.py", *QUEUE_FILES},
     ("database", "sqlite"): DATABASE_FILES,
     ("database", "postgres"): DATABASE_FILES,
+    ("observability", ("otel",)): {
+        f"{PKG}/core/tracing.py",
+        "tests/core/test_tracing.py",
+        "compose.observability.yaml",
+    },
+    ("observability", ("prometheus",)): {
+        f"{PKG}/core/metrics.py",
+        "tests/core/test_metrics.py",
+        "compose.observability.yaml",
+    },
+    ("observability", ("sentry",)): {f"{PKG}/core/sentry.py", "tests/core/test_sentry.py"},
 }
 # For each option, a value under which none of its optional files exist.
 OFF_VALUES: dict[str, object] = {
@@ -104,6 +115,7 @@ OFF_VALUES: dict[str, object] = {
     "http_client": False,
     "task_queue": "none",
     "database": "none",
+    "observability": (),
 }
 
 

@@ -49,7 +49,10 @@ def with_question_options(questions: Sequence[Question]) -> Callable[[_Command],
 
 
 def question_option(question: Question) -> inspect.Parameter:
-    """The parameter of one question: `--name/--no-name` for a bool, else `--name VALUE`."""
+    """The parameter of one question: `--name/--no-name` for a bool, else `--name VALUE`.
+
+    A multiselect question takes its choices comma-separated: `--observability otel,sentry`.
+    """
     default = question.default_label()
     help_text = f"{question.help}  [default: {default}]" if default else question.help
     annotation: object
@@ -60,9 +63,16 @@ def question_option(question: Question) -> inspect.Parameter:
         # Text, not click.Choice: values are checked with --data's, to give the same one-line error.
         choices = [format_value(choice) for choice in question.choices]
         metavar = f"[{'|'.join(choices)}]" if choices else _METAVARS.get(question.type, "TEXT")
+        if question.multiselect:
+            metavar += ",..."  # comma-separated; "" for none
 
         def complete(incomplete: str) -> list[str]:
-            return [choice for choice in choices if choice.startswith(incomplete)]
+            # A multiselect value completes its last comma-separated item.
+            done, _, last = (
+                incomplete.rpartition(",") if question.multiselect else ("", "", incomplete)
+            )
+            prefix = f"{done}," if done else ""
+            return [prefix + choice for choice in choices if choice.startswith(last)]
 
         annotation = Annotated[
             str | None,

@@ -50,6 +50,9 @@ class TaskRunner:
         self._task_group: TaskGroup | None = None
         self._pending = 0
         self._unfinished = 0
+        # Totals since start, for monitoring: tasks that raised, and requests refused with 503.
+        self.failed = 0
+        self.refused = 0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Self:
@@ -97,6 +100,7 @@ class TaskRunner:
             logger.warning("Background task %s did not finish", name, extra={"task": name})
             raise
         except Exception:
+            self.failed += 1
             logger.exception("Background task %s failed", name, extra={"task": name})
         finally:
             self._pending -= 1

@@ -1,0 +1,125 @@
+"""What each observability tool costs per request: req/s with otel, prometheus, sentry, and all.
+
+Usage: uv run python bench/observability_cost.py [--seconds 5] [--rounds 1]
+
+One project per answer of `observability` (none, each tool alone, all three), each in its own venv,
+under uvicorn with one worker and JSON logs to /dev/null, against bare FastAPI in the same run:
+- `/health` is a probe, left out of traces and metrics: it shows what a probe pays;
+- `/ping` (bench/apps/observed_service.py adds it) is an ordinary route that every tool observes.
+OpenTelemetry exports over OTLP/HTTP to a sink in this process that answers 200, so span
+serialisation and export are in the figures; Sentry has a DSN (it sends nothing: no errors happen,
+and its traces sample rate is 0). Rounds alternate the apps; wrk (or a Python client) loads them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from common import (
+    free_port,
+    machine_line,
+    markdown_table,
+    median,
+    requests_per_second,
+    serve,
+    synced_project,
+    uvicorn_command,
+)
+
+BENCH_DIR = Path(__file__).resolve().parent
+TOOLS: dict[str, list[str]] = {
+    "none": [],
+    "otel": ["otel"],
+    "prometheus": ["prometheus"],
+    "sentry": ["sentry"],
+    "all three": ["otel", "prometheus", "sentry"],
+}
+PATHS = ("/health", "/ping")
+
+
+class _Sink(BaseHTTPRequestHandler):
+    """Swallows OTLP export requests."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def otlp_sink() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args()
+
+    apps_dir = {"PYTHONPATH": str(BENCH_DIR / "apps")}
+    with tempfile.TemporaryDirectory() as tmp, otlp_sink() as sink:
+        projects = {
+            name: synced_project(Path(tmp) / name.replace(" ", "-"), observability=tools)
+            for name, tools in TOOLS.items()
+        }
+        service_env = {
+            **apps_dir,
+            "LOG_FORMAT": "json",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": sink,
+            "SENTRY_DSN": "http://public@127.0.0.1:9/1",
+        }
+        runs: dict[str, tuple[Path, list[str], dict[str, str]]] = {
+            "bare FastAPI": (projects["none"], ["bare_fastapi_ping:app"], apps_dir),
+            **{
+                f"generated, {name}": (
+                    project,
+                    ["--factory", "observed_service:create_app"],
+                    service_env,
+                )
+                for name, project in projects.items()
+            },
+        }
+        results: dict[tuple[str, str], list[float]] = {
+            (name, path): [] for name in runs for path in PATHS
+        }
+        for _ in range(args.rounds):
+            for name, (project, target, env) in runs.items():
+                port = free_port()
+                command = uvicorn_command(project, target[-1], port, *target[:-1])
+                with serve(command, port, project, env) as url:
+                    for path in PATHS:
+                        rate = requests_per_second(url + path, args.seconds)
+                        results[name, path].append(rate)
+
+    bare = {path: median(results["bare FastAPI", path]) for path in PATHS}
+    none = {path: median(results["generated, none", path]) for path in PATHS}
+    rows = []
+    for name in runs:
+        health, ping = (median(results[name, path]) for path in PATHS)
+        # Microseconds each /ping costs beyond the service with no tool on.
+        extra = (1 / ping - 1 / none["/ping"]) * 1e6
+        rows.append([name, health, health / bare["/health"], ping, ping / bare["/ping"], extra])
+    print(f"## Observability cost ({machine_line()}, uvicorn 1 worker, {args.rounds} rounds)\n")
+    headers = ["app", "/health req/s", "ratio", "/ping req/s", "ratio", "µs per /ping vs none"]
+    print(markdown_table(headers, rows))
+
+
+if __name__ == "__main__":
+    main()
