@@ -52,7 +52,7 @@ def health_apps(project: Path) -> dict[str, App]:
 
 
 def bench_project(tmp: Path, given: Path | None) -> Path:
-    """`given` (a generated project, already synced) or a fresh default one, with the peers' libraries."""
+    """`given` (a synced generated project) or a fresh default one; with the peers' libraries."""
     project = given.resolve() if given else synced_project(tmp / "svc")
     install_peer_libraries(project)
     return project

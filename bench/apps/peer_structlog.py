@@ -1,9 +1,11 @@
-"""The peers' usual recipe: asgi-correlation-id for the request id, structlog for a JSON access line.
+"""The peers' usual recipe: asgi-correlation-id for the request id, structlog for the access line.
 
 As their documentation and the common FastAPI write-ups put it together: `CorrelationIdMiddleware`
 reads or makes the `X-Request-ID`; an HTTP middleware binds it to structlog's context variables and
 logs one JSON line per request through structlog's own logger, written to stdout.
-Served by bench/health_throughput.py beside the generated service; not part of the template.
+Added to apps/bare_post_app.py (its /health and its POST /notifications, which validates the body
+and appends the line); served by bench/health_throughput.py and bench/background_burst.py beside
+the generated service. Not part of the template.
 """
 
 import time
@@ -11,7 +13,8 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 from asgi_correlation_id import CorrelationIdMiddleware, correlation_id
-from fastapi import FastAPI, Request, Response
+from bare_post_app import app
+from fastapi import Request, Response
 
 structlog.configure(
     processors=[
@@ -25,11 +28,11 @@ structlog.configure(
 )
 access_logger = structlog.get_logger("access")
 
-app = FastAPI()
-
 
 @app.middleware("http")
-async def log_access(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+async def log_access(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(request_id=correlation_id.get())
     started = time.perf_counter()
@@ -45,8 +48,3 @@ async def log_access(request: Request, call_next: Callable[[Request], Awaitable[
 
 
 app.add_middleware(CorrelationIdMiddleware)
-
-
-@app.get("/health")
-async def health() -> dict[str, str]:
-    return {"status": "ok"}
