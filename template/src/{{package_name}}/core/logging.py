@@ -61,8 +61,14 @@ class LineHandler(logging.StreamHandler[TextIO]):
             info = {"name": logger, "levelno": logging.INFO, "levelname": "INFO", "msg": message}
             self.emit(logging.makeLogRecord(info | fields))
             return
-        line: dict[str, object] = {"level": "INFO", "logger": logger, "message": message}
-        line |= {"request_id": request_id_var.get(), **fields, "timestamp": datetime.now(UTC)}
+        line = {
+            "level": "INFO",
+            "logger": logger,
+            "message": message,
+            "request_id": request_id_var.get(),
+            **fields,
+            "timestamp": datetime.now(UTC),
+        }
         with self.lines_lock:
             self.lines.append(orjson.dumps(line).decode())
         try:

@@ -78,7 +78,7 @@ class RequestContextMiddleware:
     @staticmethod
     def _log_access(scope: Scope, status_code: int, started: float) -> None:
         method, path, client = scope["method"], scope["path"], scope.get("client")
-        fields: dict[str, object] = {
+        fields = {
             "method": method,
             "path": path,
             "status": status_code,
