@@ -5,6 +5,8 @@ Usage: uv run python bench/health_throughput.py [--seconds 3] [--rounds 6] [--pr
 All run under uvicorn with one worker from the same venv, output discarded, loaded by `wrk -t1
 -c32`; rounds interleave them, and the table shows medians:
 - bare FastAPI: apps/bare_fastapi.py, uvicorn's access log off (the floor, 1.00);
+- bare FastAPI, included router: the same route on an `APIRouter` the app includes, as the
+  generated service's feature routers are (what FastAPI's inclusion costs by itself);
 - peers' recipes: the same app with uvicorn's own access log (as `uvicorn app:app` runs it by
   default), and apps/peer_structlog.py, asgi-correlation-id plus a structlog JSON access line;
 - generated, LOG_LEVEL=WARNING: request-id and body-limit middleware, routers, no access line;
@@ -41,6 +43,7 @@ def health_apps(project: Path) -> dict[str, App]:
     generated = ["--factory", f"{package_name(project)}.main:create_app"]
     return {
         "bare FastAPI": (["bare_fastapi:app"], bench_apps),
+        "bare FastAPI, included router": (["bare_fastapi_router:app"], bench_apps),
         "peer: uvicorn access log": (
             ["--access-log", "--log-level", "info", "bare_fastapi:app"],
             bench_apps,
