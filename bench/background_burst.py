@@ -6,9 +6,12 @@
 Each app runs under uvicorn (one worker, loopback, free port) with a 2 s delivery per notification:
 the generated service with `NOTIFICATION_DELAY_SECONDS=2`, and apps/naive_background_app.py, whose
 sync task sleeps 2 s in FastAPI's `BackgroundTasks`; beside them apps/bare_post_app.py, which only
-validates and appends the line before answering: the floor one uvicorn worker sets for a burst.
+validates and appends the line before answering: the floor one uvicorn worker sets for a burst;
+and the peers' recipes on that floor: uvicorn's own access log, and asgi-correlation-id with a
+structlog JSON access line (apps/peer_structlog.py).
 On each, 200 `POST /notifications` are sent over 200 open connections, first all at once, then
-spread evenly over one second, while `/health` is probed every 10 ms until the outbox is complete.
+spread evenly over one second, then open-loop at 200 per second for 5 s (1,000 POSTs, each timed
+from the moment it was due), while `/health` is probed every 10 ms until the outbox is complete.
 Then a burst is followed at once by SIGTERM, to see what shutdown keeps: with the usual timeouts
 (15 s graceful, 10 s drain), and on a fresh server with both cut to 1 s, shorter than a delivery.
 Prints a markdown table; never passes or fails.
@@ -34,7 +37,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from common import free_port, package_name, synced_project
+from common import free_port, install_peer_libraries, package_name, synced_project
 
 HERE = Path(__file__).resolve().parent
 GRACEFUL_SHUTDOWN_SECONDS = 15
@@ -43,6 +46,8 @@ HEALTH_PROBE_INTERVAL = 0.01
 READY_TIMEOUT = 30.0
 KILL_AFTER = 40.0  # a server still running this long after SIGTERM is killed
 WARM_UP_REQUESTS = 10
+OPEN_LOOP_RATE = 200  # POSTs per second
+OPEN_LOOP_SECONDS = 5
 PAYLOAD = json.dumps({"email": "ada@example.com", "message": "Your report is ready."}).encode()
 
 
@@ -79,7 +84,9 @@ class Server:
     def start(self) -> None:
         self.port = free_port()
         command = [*self.command, "--host", "127.0.0.1", "--port", str(self.port)]
-        command += ["--no-access-log", "--timeout-graceful-shutdown", str(self.graceful_timeout)]
+        if "--access-log" not in command:
+            command.append("--no-access-log")
+        command += ["--timeout-graceful-shutdown", str(self.graceful_timeout)]
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 command, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT
@@ -172,14 +179,26 @@ async def wait_for_lines(server: Server, expected: int, until: float) -> None:
         await asyncio.sleep(0.02)
 
 
-async def post_all(connections: list[Connection], spread: float, burst: Burst) -> None:
+async def post_all(
+    connections: list[Connection], spread: float, burst: Burst, requests: int | None = None
+) -> None:
+    """`requests` POSTs (one per connection by default) due evenly over `spread` seconds.
+
+    Each is timed from when it was due, so a request that waits for its connection counts the wait.
+    """
+    count = requests or len(connections)
+    locks = [asyncio.Lock() for _ in connections]
+    started = time.perf_counter()
+
     async def one(index: int) -> None:
-        await asyncio.sleep(index * spread / len(connections))
-        latency, status = await connections[index].request(POST)
-        burst.latencies.append(latency)
+        due = started + index * spread / count
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        async with locks[index % len(connections)]:
+            _, status = await connections[index % len(connections)].request(POST)
+        burst.latencies.append(time.perf_counter() - due)
         burst.statuses[status] += 1
 
-    await asyncio.gather(*(one(index) for index in range(len(connections))))
+    await asyncio.gather(*(one(index) for index in range(count)))
 
 
 async def probe_health(port: int, stop: asyncio.Event, out: list[float]) -> None:
@@ -193,15 +212,18 @@ async def probe_health(port: int, stop: asyncio.Event, out: list[float]) -> None
         connection.close()
 
 
-async def run_burst(server: Server, requests: int, delay: float, spread: float) -> Burst:
-    """POSTs over `requests` open connections; probes /health until the outbox is complete."""
+async def run_burst(
+    server: Server, connections: int, delay: float, spread: float, requests: int | None = None
+) -> Burst:
+    """POSTs over `connections` open connections; probes /health until the outbox is complete."""
     burst = Burst()
-    connections = [await Connection.open(server.port) for _ in range(requests)]
+    requests = requests or connections
+    opened = [await Connection.open(server.port) for _ in range(connections)]
     expected = server.lines() + requests
     stop = asyncio.Event()
     probing = asyncio.create_task(probe_health(server.port, stop, burst.health_latencies))
     started = time.perf_counter()
-    await post_all(connections, spread, burst)
+    await post_all(opened, spread, burst, requests)
     await asyncio.sleep(max(0.0, started + spread + delay + 1 - time.perf_counter()))
     burst.lines_after_delay = server.lines() - (expected - requests)
     # Bounded by the naive app's need: batches of 40 threads, `delay` seconds each.
@@ -210,7 +232,7 @@ async def run_burst(server: Server, requests: int, delay: float, spread: float) 
         burst.complete_after = time.perf_counter() - started
     stop.set()
     await probing
-    for connection in connections:
+    for connection in opened:
         connection.close()
     return burst
 
@@ -237,6 +259,7 @@ async def run_shutdown(server: Server, requests: int) -> Shutdown:
 class Results:
     at_once: Burst
     spread_out: Burst
+    open_loop: Burst
     shutdown: Shutdown
     short_shutdown: Shutdown
 
@@ -252,6 +275,9 @@ async def measure(server: Server, requests: int, delay: float, spread: float) ->
         await wait_for_lines(server, WARM_UP_REQUESTS, until=time.perf_counter() + delay + 10)
         at_once = await run_burst(server, requests, delay, spread=0.0)
         spread_out = await run_burst(server, requests, delay, spread=spread)
+        open_loop = await run_burst(
+            server, requests, delay, OPEN_LOOP_SECONDS, OPEN_LOOP_RATE * OPEN_LOOP_SECONDS
+        )
         shutdown = await run_shutdown(server, requests)
     finally:
         server.kill()
@@ -262,7 +288,7 @@ async def measure(server: Server, requests: int, delay: float, spread: float) ->
         short_shutdown = await run_shutdown(short, requests)
     finally:
         short.kill()
-    return Results(at_once, spread_out, shutdown, short_shutdown)
+    return Results(at_once, spread_out, open_loop, shutdown, short_shutdown)
 
 
 # --- setup and report -----------------------------------------------------------------------------
@@ -288,13 +314,27 @@ def servers(project: Path, delay: float, workdir: Path) -> list[Server]:
         server("generated: TaskRunner", "generated", generated, cwd=project),
         server("naive: sync BackgroundTasks", "naive", bench_app("naive_background_app:app")),
         server("floor: bare FastAPI, no task", "bare", bench_app("bare_post_app:app")),
+        server(
+            "peer: floor + uvicorn access log",
+            "uvicorn-access",
+            [*bench_app("bare_post_app:app"), "--access-log", "--log-level", "info"],
+        ),
+        server(
+            "peer: floor + asgi-correlation-id, structlog",
+            "structlog",
+            bench_app("peer_structlog:app"),
+        ),
     ]
+
+
+def quantile(samples: list[float], percent: int) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[percent - 1]
 
 
 def ms(samples: list[float], percent: int) -> str:
     if len(samples) < 2:
         return "n/a"
-    return f"{statistics.quantiles(samples, n=100, method='inclusive')[percent - 1] * 1000:.1f} ms"
+    return f"{quantile(samples, percent) * 1000:.1f} ms"
 
 
 def burst_rows(label: str, requests: int, delay: float, bursts: list[Burst]) -> list[list[str]]:
@@ -331,6 +371,12 @@ def report(names: list[str], results: list[Results], requests: int, delay: float
     rows = [["", *names], ["---"] * (len(names) + 1)]
     rows += burst_rows("all at once", requests, delay, [r.at_once for r in results])
     rows += burst_rows("spread over 1 s", requests, delay, [r.spread_out for r in results])
+    rows += burst_rows(
+        f"open loop, {OPEN_LOOP_RATE}/s for {OPEN_LOOP_SECONDS} s",
+        OPEN_LOOP_RATE * OPEN_LOOP_SECONDS,
+        delay,
+        [r.open_loop for r in results],
+    )
     rows += shutdown_rows("SIGTERM after a burst", requests, [r.shutdown for r in results])
     rows += shutdown_rows(
         f"same, timeouts cut to {SHORT_TIMEOUT_SECONDS} s",
@@ -338,6 +384,30 @@ def report(names: list[str], results: list[Results], requests: int, delay: float
         [r.short_shutdown for r in results],
     )
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+
+def targets(generated: Results, floor: Results) -> str:
+    """Issue #19's burst targets: the generated service against the floor, same run."""
+    ratio = quantile(generated.at_once.latencies, 99) / quantile(floor.at_once.latencies, 99)
+    delivered = all(
+        burst.complete_after is not None
+        for burst in (generated.at_once, generated.spread_out, generated.open_loop)
+    )
+    rows = [
+        ["| target | generated | floor | goal |", "|---|---|---|---|"],
+        [
+            f"| 200 at once: POST p99 | {ms(generated.at_once.latencies, 99)} "
+            f"({ratio:.2f} x floor) | {ms(floor.at_once.latencies, 99)} | <= 1.3 x floor |",
+            f"| open loop {OPEN_LOOP_RATE}/s: POST p99 | {ms(generated.open_loop.latencies, 99)} "
+            f"| {ms(floor.open_loop.latencies, 99)} | <= 10 ms |",
+            f"| /health p99 during the bursts | {ms(generated.at_once.health_latencies, 99)}, "
+            f"{ms(generated.open_loop.health_latencies, 99)} | "
+            f"{ms(floor.at_once.health_latencies, 99)}, {ms(floor.open_loop.health_latencies, 99)}"
+            " | <= 50 ms |",
+            f"| every notification delivered | {'yes' if delivered else 'no'} | | yes |",
+        ],
+    ]
+    return "\n".join(line for group in rows for line in group)
 
 
 def main() -> None:
@@ -353,6 +423,7 @@ def main() -> None:
         project = (
             args.project.resolve() if args.project else synced_project(workdir / "orders-service")
         )
+        install_peer_libraries(project)
         measured = servers(project, args.delay, workdir)
         results = [
             asyncio.run(measure(server, args.requests, args.delay, args.spread))
@@ -364,6 +435,8 @@ def main() -> None:
         f"{os.cpu_count()} CPUs; client Python {sys.version.split()[0]}\n"
     )
     print(report([s.name for s in measured], results, args.requests, args.delay))
+    print()
+    print(targets(results[0], results[2]))
 
 
 if __name__ == "__main__":

@@ -57,6 +57,18 @@ def synced_project(dest: Path, **answers: object) -> Path:
     return project
 
 
+# The peers' usual recipe for a request id and a JSON access line (apps/peer_structlog.py).
+PEER_LIBRARIES = ("asgi-correlation-id>=4.3,<6", "structlog>=25.1,<27")
+
+
+def install_peer_libraries(project: Path) -> None:
+    """Install the peers' libraries into `project`'s venv, for the bench apps served from it."""
+    python = str(project / ".venv" / "bin" / "python")
+    step = run_step(project, "uv", "pip", "install", "--python", python, *PEER_LIBRARIES)
+    if step.returncode != 0:
+        raise RuntimeError(f"installing {PEER_LIBRARIES} failed:\n{step.output}")
+
+
 @contextmanager
 def serve(
     command: Sequence[str],
@@ -116,7 +128,7 @@ def requests_per_second(url: str, seconds: int = 10, connections: int = 32) -> f
     """Throughput of GET `url`: wrk when installed, otherwise a bounded Python load client."""
     if shutil.which("wrk"):
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url],
             capture_output=True,
             text=True,
             check=True,

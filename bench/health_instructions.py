@@ -1,6 +1,6 @@
 """Instructions per `/health` request, counted by callgrind: repeatable where req/s is not.
 
-Usage: uv run python bench/health_instructions.py [--requests 1000]
+Usage: uv run python bench/health_instructions.py [--requests 1000] [--project PATH]
 
 Runs each app of health_throughput.py under uvicorn inside `valgrind --tool=callgrind` twice, once
 serving 300 requests and once 300 + `--requests`, one after another over one keep-alive
@@ -26,8 +26,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import free_port, machine_line, markdown_table, synced_project, uvicorn_command
-from health_throughput import App, health_apps
+from common import free_port, machine_line, markdown_table, uvicorn_command
+from health_throughput import App, bench_project, health_apps
 
 WARM_UP = 300
 START_TIMEOUT = 600.0  # a Python server starts some 50 times slower under callgrind
@@ -91,6 +91,7 @@ def instructions(project: Path, app: App, count: int, workdir: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--project", type=Path, help="a generated project, already `uv sync`ed")
     args = parser.parse_args()
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
@@ -98,17 +99,17 @@ def main() -> None:
     rows: list[list[object]] = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        project = synced_project(workdir / "svc")
+        project = bench_project(workdir, args.project)
         baseline = 0.0
-        for name, app in health_apps().items():
+        for name, app in health_apps(project).items():
             with ThreadPoolExecutor(2) as pool:  # the two runs of an app side by side
                 run = functools.partial(instructions, project, app, workdir=workdir)
                 low, high = pool.map(run, [WARM_UP, WARM_UP + args.requests])
             per_request = (high - low) / args.requests
             baseline = baseline or per_request
-            rows.append([name, f"{per_request / 1000:,.0f} k", baseline / per_request])
+            rows.append([name, f"{per_request / 1000:,.0f} k", per_request / baseline])
     print(f"## /health instructions per request ({machine_line()}, uvicorn under callgrind)\n")
-    print(markdown_table(["app", "instructions", "bare / app"], rows))
+    print(markdown_table(["app", "instructions", "x bare"], rows))
 
 
 if __name__ == "__main__":

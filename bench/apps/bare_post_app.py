@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from pydantic import BaseModel, EmailStr
 
-OUTBOX = Path(os.environ["NOTIFICATIONS_OUTBOX"])
+OUTBOX = Path(os.environ.get("NOTIFICATIONS_OUTBOX", "notifications.jsonl"))
 
 app = FastAPI()
 

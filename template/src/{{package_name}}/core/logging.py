@@ -1,174 +1,164 @@
-"""Structured, request-correlated, non-blocking logging.
+"""Structured, request-correlated logging: one format for every line the process writes.
 
-Callers format each record into its line and put it on a queue; a listener thread writes the lines
-in batches, so a slow sink never stalls the event loop. Every record carries the current request id.
-`logging_context` installs this for the app's lifetime and writes every queued line when it closes.
+`configure_logging` sends every record of the process to one handler: the service's own, uvicorn's
+start-up and shutdown lines, warnings, and an uncaught exception with its traceback. So with
+`json` every line of output is one JSON object, and with `console` one readable format.
+
+Each line is formatted in the caller, with the current request id, and written from there: a
+record through the `logging` API at once, the access lines of one event-loop turn together, in
+one write at the start of the next turn. No thread of ours takes the GIL from the event loop;
+like uvicorn's own log, a sink that stops reading stalls the loop.
 """
 
+import asyncio
 import logging
-import queue
 import sys
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from logging.handlers import QueueHandler, QueueListener
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from types import TracebackType
 from typing import Literal, TextIO
 
+import orjson
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.orjson import OrjsonFormatter
 
 from .context import request_id_var
 
 LogFormat = Literal["json", "console"]
 
-# uvicorn's loggers propagate to ours, but for its access log: our middleware writes that line.
-_UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 _CONSOLE_FORMAT = "%(asctime)s %(levelname)-8s %(name)s [%(request_id)s] %(message)s"
-# How long the listener lets records gather once it has written all it had: the most a line waits.
-BATCH_INTERVAL_SECONDS = 0.05
+_JSON_FIELDS = "%(levelname)s %(name)s %(message)s %(request_id)s"
+_JSON_RENAMED = {"levelname": "level", "name": "logger"}
+
+# Fields every line gets from where it is written, beside the request id: each function returns
+# those it has for its caller's context (core/tracing.py adds the trace and span ids).
+line_fields: list[Callable[[], Mapping[str, object]]] = []
 
 
-class RequestContextQueueHandler(QueueHandler):
-    """Formats each record into its final line, in the caller's context, and queues it.
+class LineHandler(logging.StreamHandler[TextIO]):
+    """Writes each record at once, and the access lines of one event-loop turn in one write."""
 
-    Formatting here (the caller's thread) rather than in the listener keeps the listener's share
-    of the GIL to a few microseconds per batch: a listener that formats takes the GIL from the
-    event loop over and over while it works through a batch.
-    """
+    def __init__(self, stream: TextIO, log_format: LogFormat) -> None:
+        super().__init__(stream)
+        self.log_format = log_format
+        self.setFormatter(build_formatter(log_format))
+        self.lines: list[str] = []
+        self.lines_lock = threading.RLock()  # re-entrant: a signal handler may log mid-write
+        self.flush_loop: asyncio.AbstractEventLoop | None = None  # the loop a flush is due on
 
-    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
-        # Prepared in place (no copy): this is the only handler in the process.
+    def emit(self, record: logging.LogRecord) -> None:
         record.request_id = request_id_var.get()
-        record.__dict__.pop("color_message", None)  # uvicorn's ANSI copy of the message
-        line = self.format(record)  # includes the traceback, which cannot cross the queue
-        record.message = record.msg = line
-        record.args, record.exc_info, record.exc_text, record.stack_info = None, None, None, None
-        return record
-
-
-class FlushRequest(logging.LogRecord):
-    """Queued by `flush_logs`: answered once every line queued before it has been written."""
-
-    def __init__(self) -> None:
-        super().__init__("flush", logging.NOTSET, "", 0, "", None, None)
-        self.done = threading.Event()
-
-
-class BatchingQueueListener(QueueListener):
-    """Writes the queued lines to `stream` in batches, with one write per batch.
-
-    When the queue runs dry it writes what it holds; before waiting for more it sleeps
-    `BATCH_INTERVAL_SECONDS`, so that under load lines gather into batches instead of waking the
-    listener (and taking the GIL from the event loop) once per line. After a quiet spell a line
-    is written at once. The queue is a `SimpleQueue`, the cheapest to put on; `flush_logs` waits
-    through a `FlushRequest` instead of `Queue.join`.
-    """
-
-    def __init__(self, records: queue.SimpleQueue[logging.LogRecord], stream: TextIO) -> None:
-        super().__init__(records)
-        self.records = records
-        self.stream = stream
-        self.batch: list[str] = []
-
-    def dequeue(self, block: bool) -> logging.LogRecord:
+        for context_fields in line_fields:
+            record.__dict__.update(context_fields())
         try:
-            return self.records.get_nowait()
-        except queue.Empty:
-            time.sleep(BATCH_INTERVAL_SECONDS)
-            return self.records.get(block)
-
-    def handle(self, record: logging.LogRecord) -> None:
-        if isinstance(record, FlushRequest):
-            self.write_batch()
-            record.done.set()
+            line = self.format(record)  # with the traceback, if any
+        except Exception:
+            self.handleError(record)
             return
-        self.batch.append(record.msg)
-        if self.records.empty():
-            self.write_batch()
+        with self.lines_lock:
+            self.lines.append(line)
+        # At once, behind any access lines still waiting: the process may end right after a
+        # record (uvicorn re-raises SIGTERM as soon as it has logged its last line).
+        self.flush()
 
-    def stop(self) -> None:
-        super().stop()
-        self.write_batch()  # what came just before the stop
-
-    def write_batch(self) -> None:
-        if not self.batch:
+    def emit_fields(self, logger: str, message: str, fields: dict[str, object]) -> None:
+        """An INFO line of `logger`, as `emit` writes it; JSON without a `LogRecord`, batched."""
+        if self.log_format == "console":
+            info = {"name": logger, "levelno": logging.INFO, "levelname": "INFO", "msg": message}
+            self.emit(logging.makeLogRecord(info | fields))
             return
-        lines, self.batch = self.batch, []
+        line = {
+            "level": "INFO",
+            "logger": logger,
+            "message": message,
+            "request_id": request_id_var.get(),
+            **{key: value for add in line_fields for key, value in add().items()},
+            **fields,
+            "timestamp": datetime.now(UTC),
+        }
+        with self.lines_lock:
+            self.lines.append(orjson.dumps(line).decode())
         try:
-            self.stream.write("\n".join(lines) + "\n")
-            self.stream.flush()
-        except (OSError, ValueError) as error:  # a closed or broken sink: say so, where we can
-            sys.stderr.write(f"logging: {len(lines)} log line(s) not written: {error}\n")
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not on an event loop
+            self.flush()
+            return
+        if self.flush_loop is not loop:  # else the flush due on this loop writes this line too
+            self.flush_loop = loop
+            loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        with self.lines_lock:
+            lines, self.lines, self.flush_loop = self.lines, [], None
+            if not lines:
+                return
+            try:
+                self.stream.write("\n".join(lines) + "\n")
+                self.stream.flush()
+            except (OSError, ValueError) as error:  # a closed or broken sink: say so, where we can
+                sys.stderr.write(f"logging: {len(lines)} log line(s) not written: {error}\n")
 
 
 def build_formatter(log_format: LogFormat) -> logging.Formatter:
-    """JSON lines (timestamp, level, logger, message, request_id, extras) or console text."""
+    """JSON lines (level, logger, message, request_id, extras, UTC timestamp) or console text."""
     if log_format == "json":
         return OrjsonFormatter(
-            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            rename_fields={"asctime": "timestamp", "levelname": "level", "name": "logger"},
-            datefmt="%Y-%m-%dT%H:%M:%S%z",
+            _JSON_FIELDS,
+            rename_fields=_JSON_RENAMED,
+            timestamp=True,
+            # uvicorn adds an ANSI-coloured copy of its messages to its records.
+            reserved_attrs=[*RESERVED_ATTRS, "color_message"],
         )
     return logging.Formatter(_CONSOLE_FORMAT)
 
 
-def _skip_unused_record_fields() -> None:
-    """Skip collecting what no line shows (the Logging HOWTO's "Optimization" settings).
+def log_fields(logger: logging.Logger, message: str, fields: dict[str, object]) -> None:
+    """`logger.info(message, extra=fields)` at a fraction of the cost, for the access line.
 
-    Every request logs an access line, so the per-record cost is the service's cost: looking up
-    the caller's frame, thread and process names would be a large share of it.
+    The line goes straight to the service's handler: no `LogRecord`, no caller lookup, no walk up
+    the logger tree. Honours `logger`'s level, so the access line can be turned off on its own.
     """
-    logging._srcfile = None
-    logging.logThreads = False
-    logging.logProcesses = False
-    logging.logMultiprocessing = False
-
-
-def flush_logs() -> None:
-    """Wait until every record queued so far has been written."""
+    if not logger.isEnabledFor(logging.INFO):
+        return
     for handler in logging.getLogger().handlers:
-        if isinstance(handler, RequestContextQueueHandler):
-            request = FlushRequest()
-            handler.enqueue(request)
-            request.done.wait()
+        if isinstance(handler, LineHandler):
+            handler.emit_fields(logger.name, message, fields)
+            return
+    logger.info(message, extra=fields)  # logging not configured: the standard path
 
 
-@contextmanager
-def logging_context(
-    level: str, log_format: LogFormat, stream: TextIO | None = None
-) -> Iterator[None]:
-    """Route all logging through one queue to `stream` (default: stdout) until the block exits."""
-    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-    listener = BatchingQueueListener(records, stream or sys.stdout)
-    queue_handler = RequestContextQueueHandler(records)
-    queue_handler.setFormatter(build_formatter(log_format))
+def configure_logging(
+    level: str = "INFO", log_format: LogFormat = "json", stream: TextIO | None = None
+) -> None:
+    """Send every log line of the process to `stream` (default: stdout) in `log_format`.
 
-    _skip_unused_record_fields()
+    Called again, it replaces the handler it installed before (and keeps any other).
+    """
     root = logging.getLogger()
-    previous_level = root.level
-    root.addHandler(queue_handler)
+    for old in [h for h in root.handlers if isinstance(h, LineHandler)]:
+        root.removeHandler(old)
+        old.flush()
+    root.addHandler(LineHandler(stream or sys.stdout, log_format))
     root.setLevel(level)
-    uvicorn_loggers = [logging.getLogger(name) for name in _UVICORN_LOGGERS]
-    uvicorn_state = [(lg.handlers[:], lg.propagate, lg.disabled) for lg in uvicorn_loggers]
-    for uvicorn_logger in uvicorn_loggers:
+    # uvicorn's loggers write through ours; its access logger is off, our middleware writes that
+    # line (and with no handler above it, uvicorn skips building its own per request).
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
-        # With no handler anywhere above it, uvicorn skips building its access line per request.
-        is_access = uvicorn_logger.name == "uvicorn.access"
-        uvicorn_logger.propagate, uvicorn_logger.disabled = not is_access, is_access
+        uvicorn_logger.propagate = name != "uvicorn.access"
+        uvicorn_logger.disabled = name == "uvicorn.access"
     # httpx logs every request at INFO; outbound calls are logged by our own client hooks.
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    logging.captureWarnings(True)
+    sys.excepthook = _log_uncaught
 
-    listener.start()
-    try:
-        yield
-    finally:
-        root.removeHandler(queue_handler)
-        root.setLevel(previous_level)
-        # uvicorn logs a last line or two after the app has shut down: give its handlers back.
-        for uvicorn_logger, (handlers, propagate, disabled) in zip(
-            uvicorn_loggers, uvicorn_state, strict=True
-        ):
-            uvicorn_logger.handlers[:] = handlers
-            uvicorn_logger.propagate, uvicorn_logger.disabled = propagate, disabled
-        listener.stop()  # processes every queued record before returning
+
+def _log_uncaught(
+    kind: type[BaseException], error: BaseException, traceback: TracebackType | None
+) -> None:
+    """Replaces Python's own report of an uncaught exception (plain text on stderr)."""
+    logging.getLogger(__name__).critical(
+        "Uncaught %s", kind.__name__, exc_info=(kind, error, traceback)
+    )

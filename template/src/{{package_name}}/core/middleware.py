@@ -6,12 +6,13 @@ tasks, and streaming responses are not buffered.
 
 import logging
 import re
+import secrets
 import time
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .context import request_id_var
+from .logging import log_fields
 from .problems import PROBLEM_MEDIA_TYPE, problem_body
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -35,7 +36,7 @@ def accept_request_id(candidate: str | None) -> str:
     """The caller's id when it is a sane token, otherwise a fresh one."""
     if candidate is not None and _VALID_REQUEST_ID.fullmatch(candidate):
         return candidate
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)
 
 
 class RequestContextMiddleware:
@@ -77,20 +78,15 @@ class RequestContextMiddleware:
 
     @staticmethod
     def _log_access(scope: Scope, status_code: int, started: float) -> None:
-        client = scope.get("client")
-        access_logger.info(
-            "%s %s %d",
-            scope["method"],
-            scope["path"],
-            status_code,
-            extra={
-                "method": scope["method"],
-                "path": scope["path"],
-                "status": status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                "client": f"{client[0]}:{client[1]}" if client else None,
-            },
-        )
+        method, path, client = scope["method"], scope["path"], scope.get("client")
+        fields = {
+            "method": method,
+            "path": path,
+            "status": status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            "client": f"{client[0]}:{client[1]}" if client else None,
+        }
+        log_fields(access_logger, f"{method} {path} {status_code}", fields)
 
     @staticmethod
     async def _send_internal_error(send: Send) -> None:
