@@ -25,6 +25,7 @@ A problem with more members subclasses `Problem` and passes `model=` (see `Upstr
 """
 
 import json
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -147,11 +148,26 @@ def location_doc(description: str, *, operation_id: str, parameter: str) -> dict
     }
 
 
-async def http_error_problem(_: Request, exc: HTTPException) -> Response:
+async def http_error_problem(request: Request, exc: HTTPException) -> Response:
     """Registered for `HTTPException` in `create_app`: endpoints' errors, 404, 405, 413."""
+    headers = exc.headers
+    if exc.status_code == 405:
+        # Starlette's `Allow` names the methods of the first route whose path matched; a path that
+        # several routes serve (GET and POST /items) must list them all, as its OpenAPI does.
+        headers = {**(headers or {}), "Allow": _documented_methods(request)}
     if not is_body_allowed_for_status_code(exc.status_code):
-        return Response(status_code=exc.status_code, headers=exc.headers)
-    return problem_response(exc.status_code, str(exc.detail), headers=exc.headers)
+        return Response(status_code=exc.status_code, headers=headers)
+    return problem_response(exc.status_code, str(exc.detail), headers=headers)
+
+
+def _documented_methods(request: Request) -> str:
+    """The methods the OpenAPI document lists for the path `request` asked for."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods.update(method.upper() for method in operations)
+    return ", ".join(sorted(methods))
 
 
 async def validation_problem(_: Request, exc: RequestValidationError) -> ProblemResponse:
