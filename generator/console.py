@@ -151,6 +151,8 @@ def next_steps(dest: Path, answers: Mapping[str, object], *, installed: bool) ->
     ]
     package = answers.get("package_name")
     if isinstance(package, str) and package:
+        if answers.get("database", "none") != "none":
+            steps.append("uv run alembic upgrade head  # create the database's tables")
         brokers = {"taskiq": "Redis", "celery": "RabbitMQ and Redis"}
         if broker := brokers.get(str(answers.get("task_queue"))):
             steps.append(
