@@ -2,17 +2,14 @@
 
 from typing import Literal
 
-from fastapi import APIRouter
 from pydantic import BaseModel
-
-router = APIRouter(tags=["health"])
 
 
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
 
 
-@router.get("/health")
+# Registered on the app itself by api/router.py, not through a router: see there.
 async def health() -> Health:
     """Liveness probe."""
     return Health()
