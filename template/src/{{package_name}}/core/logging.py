@@ -49,9 +49,9 @@ class LineHandler(logging.StreamHandler[TextIO]):
 
     def emit(self, record: logging.LogRecord) -> None:
         record.request_id = request_id_var.get()
-        for context_fields in line_fields:
-            record.__dict__.update(context_fields())
         try:
+            for context_fields in line_fields:
+                record.__dict__.update(context_fields())
             line = self.format(record)  # with the traceback, if any
         except Exception:
             self.handleError(record)

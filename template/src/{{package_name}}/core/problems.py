@@ -154,20 +154,23 @@ async def http_error_problem(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == 405:
         # Starlette's `Allow` names the methods of the first route whose path matched; a path that
         # several routes serve (GET and POST /items) must list them all, as its OpenAPI does.
-        headers = {**(headers or {}), "Allow": _documented_methods(request)}
+        given = {method.strip() for method in (headers or {}).get("Allow", "").split(",")}
+        allowed = (given | _documented_methods(request)) - {""}
+        headers = {**(headers or {}), "Allow": ", ".join(sorted(allowed))}
     if not is_body_allowed_for_status_code(exc.status_code):
         return Response(status_code=exc.status_code, headers=headers)
     return problem_response(exc.status_code, str(exc.detail), headers=headers)
 
 
-def _documented_methods(request: Request) -> str:
+def _documented_methods(request: Request) -> set[str]:
     """The methods the OpenAPI document lists for the path `request` asked for."""
     methods: set[str] = set()
+    path = request.scope["path"].removeprefix(request.scope.get("root_path", ""))
     for template, operations in request.app.openapi().get("paths", {}).items():
         pattern = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template))
-        if re.fullmatch(pattern, request.url.path):
+        if re.fullmatch(pattern, path):
             methods.update(method.upper() for method in operations)
-    return ", ".join(sorted(methods))
+    return methods
 
 
 async def validation_problem(_: Request, exc: RequestValidationError) -> ProblemResponse:

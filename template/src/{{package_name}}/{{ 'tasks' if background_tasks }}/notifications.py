@@ -37,7 +37,8 @@ class Notification:
 
 
 class Notifier(Protocol):
-    """Delivers a notification, or raises; the task runner logs what it raises."""
+    """Delivers a notification, or raises: the task runner (with a database, the outbox relay,
+    which retries) logs what it raises."""
 
     async def send(self, notification: Notification) -> None: ...
 
