@@ -441,10 +441,11 @@ def test_next_steps_of_a_task_queue_project_run_as_printed(tmp_path: Path) -> No
     env = for_project(env, project)
     steps = printed_steps(output)
     assert steps[:3] == ["cd billing", "uv sync", "uv run pytest"]
-    worker_step, run_step = steps[3:]
+    migrate_step, worker_step, run_step = steps[3:]  # the default database is SQLite
+    assert argv(migrate_step) == ["uv", "run", "alembic", "upgrade", "head"]
     assert argv(worker_step) == ["uv", "run", "python", "-m", "billing.worker"]
     runner = Steps(tmp_path, env)
-    for step in steps[:3]:
+    for step in steps[:4]:
         runner.run(step)
     worker_log = tmp_path / "worker.log"
     with (

@@ -199,6 +199,7 @@ def test_one_request_is_one_trace_from_access_line_to_upstreams_and_metrics_use_
         tmp_path / "svc",
         observability=ALL_TOOLS,
         http_client=True,
+        database="none",  # the test adds its own /items/{item_id}, which needs no tables
         python_version=running_python_version(),
     )
     python = find_interpreter(running_python_version())
