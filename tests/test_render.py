@@ -280,3 +280,38 @@ def test_each_conditional_path_segment_tests_one_bare_variable() -> None:
     }
     assert segments
     assert sorted(s for s in segments if not conditional.match(s)) == []
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"background_tasks": False, "database": "none"},
+        {},  # background tasks and the SQLite outbox
+        {"database": "postgres", "observability": ["otel"]},
+    ],
+    ids=["no-tasks", "default", "outbox-and-traces"],
+)
+def test_compose_gives_the_api_longer_than_its_slowest_clean_stop(
+    tmp_path: Path, answers: dict[str, object]
+) -> None:
+    """SIGKILL must not cut a clean stop short: the grace period outlasts the requests' grace,
+    then the background tasks' drain and the outbox relay's (one after the other), then the
+    last span export, each read from the files that set it."""
+    project = render(tmp_path / "svc", **answers)
+    compose = yaml.safe_load((project / "compose.yaml").read_text(encoding="utf-8"))
+    grace = compose["services"]["api"]["stop_grace_period"]
+    package = project / "src" / "orders_service"
+
+    def number(pattern: str, path: Path) -> float:
+        found = re.search(pattern, path.read_text(encoding="utf-8")) if path.exists() else None
+        return float(found[1]) if found else 0.0
+
+    requests = number(r'"--timeout-graceful-shutdown", "(\d+)"', project / "Dockerfile")
+    drain = number(r"drain_timeout_seconds: float = Field\(default=(\d+)", package / "core/config.py")
+    drains = 2 if (package / "tasks" / "relay.py").exists() else 1
+    spans = number(r"force_flush\(timeout_millis=([\d_]+)\)", package / "core/tracing.py") / 1000
+
+    assert requests == 15
+    assert (drain > 0) == (answers.get("background_tasks") is not False)
+    assert re.fullmatch(r"\d+s", grace), grace
+    assert int(grace[:-1]) > requests + drains * drain + spans

@@ -68,15 +68,12 @@ class LineHandler(logging.StreamHandler[TextIO]):
             info = {"name": logger, "levelno": logging.INFO, "levelname": "INFO", "msg": message}
             self.emit(logging.makeLogRecord(info | fields))
             return
-        line = {
-            "level": "INFO",
-            "logger": logger,
-            "message": message,
-            "request_id": request_id_var.get(),
-            **{key: value for add in line_fields for key, value in add().items()},
-            **fields,
-            "timestamp": datetime.now(UTC),
-        }
+        line: dict[str, object] = {"level": "INFO", "logger": logger, "message": message}
+        line["request_id"] = request_id_var.get()
+        for context_fields in line_fields:
+            line.update(context_fields())
+        line.update(fields)
+        line["timestamp"] = datetime.now(UTC)
         with self.lines_lock:
             self.lines.append(orjson.dumps(line).decode())
         try:

@@ -51,7 +51,7 @@ class RequestContextMiddleware:
             return
 
         request_id = accept_request_id(header(scope, _REQUEST_ID_KEY))
-        id_bytes = request_id.encode()
+        id_header = (_REQUEST_ID_KEY, request_id.encode())
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status_code: int | None = None
@@ -60,10 +60,17 @@ class RequestContextMiddleware:
             nonlocal status_code
             if message["type"] == "http.response.start":
                 status_code = message["status"]
-                message["headers"] = [*message.get("headers", ()), (_REQUEST_ID_KEY, id_bytes)]
+                message["headers"] = [*message.get("headers", ()), id_header]
+                await send(message)
+                return
             await send(message)
-            if message["type"] == "http.response.body" and not message.get("more_body", False):
-                # Logged when the response is complete, before any background task runs.
+            # Logged when the response is complete, before any background task runs; its fields
+            # are not even gathered while the access logger is off.
+            if (
+                message["type"] == "http.response.body"
+                and not message.get("more_body", False)
+                and access_logger.isEnabledFor(logging.INFO)
+            ):
                 self._log_access(scope, status_code or 500, started)
 
         try:
