@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import socket
 import subprocess
 import time
 import urllib.request
@@ -22,6 +21,7 @@ import pytest
 
 from tests.projects import (
     find_interpreter,
+    free_port,
     render,
     run_step,
     running_python_version,
@@ -62,13 +62,6 @@ def readme_commands(project: Path) -> list[list[str]]:
     readme = (project / "README.md").read_text(encoding="utf-8")
     section = readme.split("## API contract\n", 1)[1].split("\n## ", 1)[0]
     return [block.strip().splitlines() for block in re.findall(r"```bash\n(.*?)```", section, re.S)]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from tests.projects import (
     POSTGRES_SERVER,
     StepResult,
     find_interpreter,
+    free_port,
     postgres_database,
     render,
     run_step,
@@ -135,13 +136,6 @@ def test_the_readmes_migration_commands_work(project: Project) -> None:
     assert 'sa.Column("price"' in new_text, "ruff format did not run on the new revision"
     assert behind.returncode != 0
     assert behind_again.returncode != 0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 Serve = Callable[..., httpx.Client]

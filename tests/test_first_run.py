@@ -33,7 +33,7 @@ import yaml
 
 from generator.text import INSTALL_UV
 from tests.helpers import error_line, scaffold
-from tests.projects import REPO_ROOT, find_interpreter, recorded_answers, uv_environment
+from tests.projects import REPO_ROOT, find_interpreter, free_port, recorded_answers, uv_environment
 
 Env = Mapping[str, str]
 # The README's quick start makes this project; its answers are the defaults but for the name.
@@ -75,13 +75,6 @@ def printed_steps(output: str) -> list[str]:
     """The commands under "Next steps:" in `scaffold new`'s output."""
     assert "Next steps:\n" in output, output
     return [line.strip() for line in output.split("Next steps:\n")[1].splitlines() if line.strip()]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def get(url: str) -> tuple[int, bytes]:

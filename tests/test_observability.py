@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -28,6 +27,7 @@ import yaml
 from tests.projects import (
     describe_failures,
     find_interpreter,
+    free_port,
     render,
     run_step,
     running_python_version,
@@ -119,13 +119,6 @@ def test_sentry_alone_brings_no_overlay(tmp_path: Path) -> None:
 
     assert not (project / "compose.observability.yaml").exists()
     assert "SENTRY_DSN=" in (project / ".env.example").read_text(encoding="utf-8")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager

@@ -307,7 +307,8 @@ def test_compose_gives_the_api_longer_than_its_slowest_clean_stop(
         return float(found[1]) if found else 0.0
 
     requests = number(r'"--timeout-graceful-shutdown", "(\d+)"', project / "Dockerfile")
-    drain = number(r"drain_timeout_seconds: float = Field\(default=(\d+)", package / "core/config.py")
+    config = package / "core" / "config.py"
+    drain = number(r"drain_timeout_seconds: float = Field\(default=(\d+)", config)
     drains = 2 if (package / "tasks" / "relay.py").exists() else 1
     spans = number(r"force_flush\(timeout_millis=([\d_]+)\)", package / "core/tracing.py") / 1000
 
