@@ -79,6 +79,21 @@ def serve(
     startup_timeout: float = 30.0,
 ) -> Iterator[str]:
     """Run a server until the block exits; yields its base URL once `ready_path` answers."""
+    with serve_process(command, port, cwd, env, ready_path, startup_timeout) as (base_url, _):
+        yield base_url
+
+
+@contextmanager
+def serve_process(
+    command: Sequence[str],
+    port: int,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    ready_path: str = "/health",
+    startup_timeout: float = 30.0,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`serve`, yielding the server's process too (to kill it mid-run); on exit SIGINT, then
+    SIGKILL past 30 s, unless it has already ended."""
     process = subprocess.Popen(
         command,
         cwd=cwd,
@@ -101,14 +116,15 @@ def serve(
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server not ready after {startup_timeout} s: {command}")
             time.sleep(0.1)
-        yield base_url
+        yield base_url, process
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 def uvicorn_command(project: Path, target: str, port: int, *extra: str) -> list[str]:

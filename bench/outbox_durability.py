@@ -34,6 +34,7 @@ from common import (  # sets sys.path for `tests`, so it comes first
     markdown_table,
     package_name,
     percentile,
+    serve_process,
     synced_project,
     uvicorn_command,
 )
@@ -47,40 +48,13 @@ PAYLOAD = {"email": "ada@example.com", "message": "Your report is ready."}
 
 @contextmanager
 def server(project: Path, env: Mapping[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """uvicorn on a free port until the block exits (SIGINT, then SIGKILL past 30 s)."""
+    """uvicorn on a free port until the block exits; yields its URL and its process."""
     port = free_port()
-    target = f"{package_name(project)}.main:create_app"
-    process = subprocess.Popen(
-        uvicorn_command(project, target, port, "--factory"),
-        cwd=project,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    command = uvicorn_command(
+        project, f"{package_name(project)}.main:create_app", port, "--factory"
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while not _answers(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start in {project}")
-            time.sleep(0.1)
-        yield url, process
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url + "/health", timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
+    with serve_process(command, port, project, env, startup_timeout=60) as running:
+        yield running
 
 
 def kill(process: subprocess.Popen[bytes]) -> None:
