@@ -1,7 +1,11 @@
 """Bursts of notifications against a generated service, beside FastAPI's naive `BackgroundTasks`.
 
-    uv run python bench/background_burst.py                 # renders and installs a default project
+    uv run python bench/background_burst.py                 # renders and installs a project
     uv run python bench/background_burst.py --project PATH  # or uses one already `uv sync`ed
+
+The project is the default one without a database (`database: none`): its notifications go
+through the in-memory task runner, like the floor's line. With a database they are committed to
+the outbox first, which costs a commit per request: bench/outbox_durability.py measures that.
 
 Each app runs under uvicorn (one worker, loopback, free port) with a 2 s delivery per notification:
 the generated service with `NOTIFICATION_DELAY_SECONDS=2`, and apps/naive_background_app.py, whose
@@ -412,7 +416,9 @@ def targets(generated: Results, floor: Results) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--project", type=Path, help="a generated project, already `uv sync`ed")
+    parser.add_argument(
+        "--project", type=Path, help="a generated project without a database, already `uv sync`ed"
+    )
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--delay", type=float, default=2.0)
     parser.add_argument("--spread", type=float, default=1.0)
@@ -421,7 +427,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="background-burst-") as tmp:
         workdir = Path(tmp)
         project = (
-            args.project.resolve() if args.project else synced_project(workdir / "orders-service")
+            args.project.resolve()
+            if args.project
+            else synced_project(workdir / "orders-service", database="none")
         )
         install_peer_libraries(project)
         measured = servers(project, args.delay, workdir)
