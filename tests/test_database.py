@@ -215,7 +215,7 @@ def test_uvicorn_serves_items_after_the_documented_upgrade(project: Project, ser
     assert ready.status_code == 200
 
 
-def test_ready_answers_503_within_its_timeout_while_the_database_is_down(
+def test_ready_and_items_answer_503_in_time_while_the_database_is_down(
     project: Project, serve: Serve, tmp_path: Path
 ) -> None:
     if project.database == "postgres":
@@ -226,8 +226,12 @@ def test_ready_answers_503_within_its_timeout_while_the_database_is_down(
 
     # The client gives up after the timeout plus a margin: a /ready that hangs fails the test.
     ready = client.get("/ready", timeout=5)
+    items = client.get("/items", timeout=5)
 
     assert ready.status_code == 503
     assert ready.json()["status"] == "unavailable"
     assert ready.json()["reasons"][0].startswith("database")
+    assert items.status_code == 503
+    assert items.headers["content-type"] == "application/problem+json"
+    assert int(items.headers["retry-after"]) > 0
     assert client.get("/health").status_code == 200
