@@ -3,6 +3,8 @@
     uv run python bench/background_burst.py                 # renders and installs a project
     uv run python bench/background_burst.py --project PATH  # or uses one already `uv sync`ed
 
+Options for a shorter run (defaults): --requests 200, --delay 2, --spread 1, --open-loop-seconds 5.
+
 The project is the default one without a database (`database: none`): its notifications go
 through the in-memory task runner, like the floor's line. With a database they are committed to
 the outbox first, which costs a commit per request: bench/outbox_durability.py measures that.
@@ -18,7 +20,8 @@ spread evenly over one second, then open-loop at 200 per second for 5 s (1,000 P
 from the moment it was due), while `/health` is probed every 10 ms until the outbox is complete.
 Then a burst is followed at once by SIGTERM, to see what shutdown keeps: with the usual timeouts
 (15 s graceful, 10 s drain), and on a fresh server with both cut to 1 s, shorter than a delivery.
-Prints a markdown table; never passes or fails.
+Prints a markdown table; never passes or fails on speed. A server that does not start, a POST or
+probe answered other than 2xx, or warm-up notifications not delivered end the run without a table.
 
 The client is plain asyncio streams with requests encoded once, so that the figures are the
 server's, not a Python HTTP client's. Every wait is bounded.
@@ -41,7 +44,15 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from common import free_port, install_peer_libraries, package_name, synced_project
+from common import (
+    Broken,
+    check_statuses,
+    free_port,
+    install_peer_libraries,
+    package_name,
+    run,
+    synced_project,
+)
 
 HERE = Path(__file__).resolve().parent
 GRACEFUL_SHUTDOWN_SECONDS = 15
@@ -51,7 +62,6 @@ READY_TIMEOUT = 30.0
 KILL_AFTER = 40.0  # a server still running this long after SIGTERM is killed
 WARM_UP_REQUESTS = 10
 OPEN_LOOP_RATE = 200  # POSTs per second
-OPEN_LOOP_SECONDS = 5
 PAYLOAD = json.dumps({"email": "ada@example.com", "message": "Your report is ready."}).encode()
 
 
@@ -62,6 +72,7 @@ class Burst:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     health_latencies: list[float] = field(default_factory=list)
+    health_statuses: Counter[int] = field(default_factory=Counter)
     lines_after_delay: int = 0
     complete_after: float | None = None
 
@@ -166,6 +177,9 @@ class Connection:
 async def wait_ready(server: Server) -> None:
     deadline = time.perf_counter() + READY_TIMEOUT
     while time.perf_counter() < deadline:
+        assert server.process is not None
+        if server.process.poll() is not None:
+            raise Broken(f"{server.name} exited with {server.process.returncode} at start-up")
         try:
             connection = await Connection.open(server.port)
         except OSError:
@@ -175,7 +189,7 @@ async def wait_ready(server: Server) -> None:
         connection.close()
         if status == 200:
             return
-    raise RuntimeError(f"{server.name} did not answer /health within {READY_TIMEOUT} s")
+    raise Broken(f"{server.name} did not answer /health with 200 within {READY_TIMEOUT} s")
 
 
 async def wait_for_lines(server: Server, expected: int, until: float) -> None:
@@ -205,12 +219,13 @@ async def post_all(
     await asyncio.gather(*(one(index) for index in range(count)))
 
 
-async def probe_health(port: int, stop: asyncio.Event, out: list[float]) -> None:
+async def probe_health(port: int, stop: asyncio.Event, burst: Burst) -> None:
     connection = await Connection.open(port)
     try:
         while not stop.is_set():
-            latency, _ = await connection.request(HEALTH)
-            out.append(latency)
+            latency, status = await connection.request(HEALTH)
+            burst.health_latencies.append(latency)
+            burst.health_statuses[status] += 1
             await asyncio.sleep(HEALTH_PROBE_INTERVAL)
     finally:
         connection.close()
@@ -225,7 +240,7 @@ async def run_burst(
     opened = [await Connection.open(server.port) for _ in range(connections)]
     expected = server.lines() + requests
     stop = asyncio.Event()
-    probing = asyncio.create_task(probe_health(server.port, stop, burst.health_latencies))
+    probing = asyncio.create_task(probe_health(server.port, stop, burst))
     started = time.perf_counter()
     await post_all(opened, spread, burst, requests)
     await asyncio.sleep(max(0.0, started + spread + delay + 1 - time.perf_counter()))
@@ -238,6 +253,8 @@ async def run_burst(
     await probing
     for connection in opened:
         connection.close()
+    check_statuses(f"{server.name}: POST /notifications", burst.statuses.elements())
+    check_statuses(f"{server.name}: GET /health", burst.health_statuses.elements())
     return burst
 
 
@@ -245,7 +262,9 @@ async def run_shutdown(server: Server, requests: int) -> Shutdown:
     """One burst at once, then SIGTERM as soon as every response is in."""
     connections = [await Connection.open(server.port) for _ in range(requests)]
     before = server.lines()
-    await post_all(connections, 0.0, Burst())
+    burst = Burst()
+    await post_all(connections, 0.0, burst)
+    check_statuses(f"{server.name}: POST /notifications", burst.statuses.elements())
     outcome = Shutdown(exit_after=await asyncio.to_thread(server.terminate))
     for connection in connections:
         connection.close()
@@ -268,19 +287,31 @@ class Results:
     short_shutdown: Shutdown
 
 
-async def measure(server: Server, requests: int, delay: float, spread: float) -> Results:
+async def warm_up(server: Server, delay: float) -> None:
+    """A few POSTs, answered 2xx and delivered, before anything is measured."""
+    connection = await Connection.open(server.port)
+    statuses = [(await connection.request(POST))[1] for _ in range(WARM_UP_REQUESTS)]
+    connection.close()
+    check_statuses(f"{server.name}: POST /notifications", statuses)
+    await wait_for_lines(server, WARM_UP_REQUESTS, until=time.perf_counter() + delay + 10)
+    if server.lines() < WARM_UP_REQUESTS:
+        raise Broken(
+            f"{server.name}: {server.lines()} of {WARM_UP_REQUESTS} warm-up notifications "
+            f"delivered within {delay + 10:g} s"
+        )
+
+
+async def measure(
+    server: Server, requests: int, delay: float, spread: float, open_loop_seconds: int
+) -> Results:
     server.start()
     try:
         await wait_ready(server)
-        warm_up = await Connection.open(server.port)
-        for _ in range(WARM_UP_REQUESTS):
-            await warm_up.request(POST)
-        warm_up.close()
-        await wait_for_lines(server, WARM_UP_REQUESTS, until=time.perf_counter() + delay + 10)
+        await warm_up(server, delay)
         at_once = await run_burst(server, requests, delay, spread=0.0)
         spread_out = await run_burst(server, requests, delay, spread=spread)
         open_loop = await run_burst(
-            server, requests, delay, OPEN_LOOP_SECONDS, OPEN_LOOP_RATE * OPEN_LOOP_SECONDS
+            server, requests, delay, open_loop_seconds, OPEN_LOOP_RATE * open_loop_seconds
         )
         shutdown = await run_shutdown(server, requests)
     finally:
@@ -371,13 +402,16 @@ def shutdown_rows(label: str, requests: int, shutdowns: list[Shutdown]) -> list[
     ]
 
 
-def report(names: list[str], results: list[Results], requests: int, delay: float) -> str:
+def report(names: list[str], results: list[Results], args: argparse.Namespace) -> str:
+    requests, delay, open_loop_seconds = args.requests, args.delay, args.open_loop_seconds
     rows = [["", *names], ["---"] * (len(names) + 1)]
     rows += burst_rows("all at once", requests, delay, [r.at_once for r in results])
-    rows += burst_rows("spread over 1 s", requests, delay, [r.spread_out for r in results])
     rows += burst_rows(
-        f"open loop, {OPEN_LOOP_RATE}/s for {OPEN_LOOP_SECONDS} s",
-        OPEN_LOOP_RATE * OPEN_LOOP_SECONDS,
+        f"spread over {args.spread:g} s", requests, delay, [r.spread_out for r in results]
+    )
+    rows += burst_rows(
+        f"open loop, {OPEN_LOOP_RATE}/s for {open_loop_seconds} s",
+        OPEN_LOOP_RATE * open_loop_seconds,
         delay,
         [r.open_loop for r in results],
     )
@@ -390,7 +424,7 @@ def report(names: list[str], results: list[Results], requests: int, delay: float
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
 
-def targets(generated: Results, floor: Results) -> str:
+def targets(generated: Results, floor: Results, requests: int) -> str:
     """Issue #19's burst targets: the generated service against the floor, same run."""
     ratio = quantile(generated.at_once.latencies, 99) / quantile(floor.at_once.latencies, 99)
     delivered = all(
@@ -400,7 +434,7 @@ def targets(generated: Results, floor: Results) -> str:
     rows = [
         ["| target | generated | floor | goal |", "|---|---|---|---|"],
         [
-            f"| 200 at once: POST p99 | {ms(generated.at_once.latencies, 99)} "
+            f"| {requests} at once: POST p99 | {ms(generated.at_once.latencies, 99)} "
             f"({ratio:.2f} x floor) | {ms(floor.at_once.latencies, 99)} | <= 1.3 x floor |",
             f"| open loop {OPEN_LOOP_RATE}/s: POST p99 | {ms(generated.open_loop.latencies, 99)} "
             f"| {ms(floor.open_loop.latencies, 99)} | <= 10 ms |",
@@ -422,6 +456,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--delay", type=float, default=2.0)
     parser.add_argument("--spread", type=float, default=1.0)
+    parser.add_argument("--open-loop-seconds", type=int, default=5)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="background-burst-") as tmp:
@@ -434,7 +469,9 @@ def main() -> None:
         install_peer_libraries(project)
         measured = servers(project, args.delay, workdir)
         results = [
-            asyncio.run(measure(server, args.requests, args.delay, args.spread))
+            asyncio.run(
+                measure(server, args.requests, args.delay, args.spread, args.open_loop_seconds)
+            )
             for server in measured
         ]
     print(
@@ -442,10 +479,10 @@ def main() -> None:
         f"uvicorn, 1 worker, --timeout-graceful-shutdown {GRACEFUL_SHUTDOWN_SECONDS}; loopback; "
         f"{os.cpu_count()} CPUs; client Python {sys.version.split()[0]}\n"
     )
-    print(report([s.name for s in measured], results, args.requests, args.delay))
+    print(report([s.name for s in measured], results, args))
     print()
-    print(targets(results[0], results[2]))
+    print(targets(results[0], results[2], args.requests))
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -1,6 +1,8 @@
 """Shared pieces of the benchmarks: projects, servers on loopback, load and markdown tables.
 
-Benchmarks print figures side by side; they never pass or fail.
+Benchmarks print figures side by side; they never pass or fail on speed. A measurement that did
+not measure what it names (a server that did not start, error statuses, nothing processed) is not
+a figure: it raises `Broken`, and `run` ends the script with one line on stderr and exit 1.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,6 +33,39 @@ from tests.projects import (  # noqa: E402
     run_step,
     running_python_version,
 )
+
+
+class Broken(Exception):
+    """The measurement is broken; the message says what was seen instead, in one line."""
+
+
+def run(main: Callable[[], None]) -> None:
+    """Run a benchmark's `main`; a Broken measurement exits 1 with one line on stderr."""
+    try:
+        main()
+    except Broken as broken:
+        sys.exit(f"{Path(sys.argv[0]).name}: broken measurement: {broken}")
+
+
+def check_statuses(what: str, statuses: Iterable[int], expected: Collection[int] = ()) -> None:
+    """Raise Broken unless there were responses and each status is in `expected` (empty: 2xx)."""
+    counts = Counter(statuses)
+    if not counts:
+        raise Broken(f"{what}: no responses")
+    allowed = expected or range(200, 300)
+    if any(status not in allowed for status in counts):
+        seen = ", ".join(f"{count} x {status}" for status, count in sorted(counts.items()))
+        wanted = "/".join(map(str, sorted(expected))) if expected else "2xx"
+        raise Broken(f"{what} answered {seen} (expected {wanted})")
+
+
+@contextmanager
+def named(what: str) -> Iterator[None]:
+    """Within the block, a Broken measurement's message starts with `what` (an app, a row)."""
+    try:
+        yield
+    except Broken as broken:
+        raise Broken(f"{what}: {broken}") from None
 
 
 def free_port() -> int:
@@ -105,16 +141,22 @@ def serve_process(
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup_timeout
+        answer = "no answer"
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"server exited with {process.returncode}: {' '.join(command)}")
+                raise Broken(f"server exited with {process.returncode}: {' '.join(command)}")
             try:
-                if httpx.get(base_url + ready_path, timeout=1).status_code < 500:
+                status = httpx.get(base_url + ready_path, timeout=1).status_code
+                if status < 500:
                     break
+                answer = f"answered {status}"
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"server not ready after {startup_timeout} s: {command}")
+                raise Broken(
+                    f"server not ready after {startup_timeout} s (GET {ready_path}: {answer}): "
+                    + " ".join(command)
+                )
             time.sleep(0.1)
         yield base_url, process
     finally:
@@ -141,38 +183,50 @@ def uvicorn_command(project: Path, target: str, port: int, *extra: str) -> list[
 
 
 def requests_per_second(url: str, seconds: int = 10, connections: int = 32) -> float:
-    """Throughput of GET `url`: wrk when installed, otherwise a bounded Python load client."""
+    """Throughput of GET `url`: wrk when installed, otherwise a bounded Python load client.
+
+    Raises Broken unless every response was a 2xx.
+    """
     if shutil.which("wrk"):
-        out = subprocess.run(
-            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-        if not match:
-            raise RuntimeError(f"unexpected wrk output:\n{out}")
-        return float(match.group(1))
+        return wrk(url, seconds, connections)
     return _python_load(url, seconds, connections)
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> float:
+    """Requests per second of `wrk -t1` on `url` (and its Lua `script`); Broken unless all 2xx."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url]
+    if script:
+        command[-1:-1] = ["-s", str(script)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    done = re.search(r"(\d+) requests in ", out)
+    if not rate or not done:
+        raise Broken(f"unexpected wrk output: {out!r}")
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if failed:
+        raise Broken(f"{url}: {failed.group(1)} of {done.group(1)} responses were not 2xx")
+    if int(done.group(1)) == 0:
+        raise Broken(f"{url}: wrk completed no request in {seconds} s")
+    return float(rate.group(1))
 
 
 def _python_load(url: str, seconds: int, connections: int) -> float:
     import asyncio
 
     async def run() -> float:
-        done = 0
+        statuses: list[int] = []
         deadline = time.monotonic() + seconds
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=connections)) as client:
 
             async def worker() -> None:
-                nonlocal done
                 while time.monotonic() < deadline:
-                    await client.get(url)
-                    done += 1
+                    statuses.append((await client.get(url)).status_code)
 
             started = time.monotonic()
             await asyncio.gather(*(worker() for _ in range(connections)))
-            return done / (time.monotonic() - started)
+            elapsed = time.monotonic() - started
+        check_statuses(f"GET {url}", statuses)
+        return len(statuses) / elapsed
 
     return asyncio.run(run())
 

@@ -11,6 +11,7 @@ All run under uvicorn with one worker from the same venv, output discarded, load
   default), and apps/peer_structlog.py, asgi-correlation-id plus a structlog JSON access line;
 - generated, LOG_LEVEL=WARNING: request-id and body-limit middleware, routers, no access line;
 - generated (json logs): the service as it runs, one JSON access line per request with its id.
+A server that does not start, or any `/health` answer but 2xx, ends the run without a table.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from common import (
     machine_line,
     markdown_table,
     median,
+    named,
     package_name,
     requests_per_second,
+    run,
     serve,
     synced_project,
     uvicorn_command,
@@ -37,10 +40,10 @@ BENCH_DIR = Path(__file__).resolve().parent
 App = tuple[list[str], dict[str, str]]
 
 
-def health_apps(project: Path) -> dict[str, App]:
-    """The apps compared, baseline first; the generated ones come from `project`."""
+def health_apps(package: str) -> dict[str, App]:
+    """The apps compared, baseline first; the generated ones import `package`."""
     bench_apps = {"PYTHONPATH": str(BENCH_DIR / "apps")}
-    generated = ["--factory", f"{package_name(project)}.main:create_app"]
+    generated = ["--factory", f"{package}.main:create_app"]
     return {
         "bare FastAPI": (["bare_fastapi:app"], bench_apps),
         "bare FastAPI, included router": (["bare_fastapi_router:app"], bench_apps),
@@ -70,13 +73,13 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         project = bench_project(Path(tmp), args.project)
-        apps = health_apps(project)
+        apps = health_apps(package_name(project))
         results: dict[str, list[float]] = {name: [] for name in apps}
         for _ in range(args.rounds):
             for name, (target, env) in apps.items():
                 port = free_port()
                 command = uvicorn_command(project, target[-1], port, *target[:-1])
-                with serve(command, port, project, env) as url:
+                with named(name), serve(command, port, project, env) as url:
                     results[name].append(requests_per_second(url + "/health", args.seconds))
 
     bare = median(results["bare FastAPI"])
@@ -90,4 +93,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -1,12 +1,15 @@
 """Fan-out of two 200 ms upstreams: the generated GET /aggregate against a sequential endpoint.
 
-    uv run python bench/http_fanout.py [PROJECT] [--requests 30]
+    uv run python bench/http_fanout.py [PROJECT] [--requests 30] [--timeout 5]
 
 PROJECT is a generated project with http_client on (default: one is rendered from this working
 tree into a temporary directory and installed with uv). Everything listens on 127.0.0.1 only:
 two upstreams (raw asyncio HTTP servers that sleep 200 ms, then answer JSON), the generated app
 under uvicorn, and a bare FastAPI app that awaits the same two calls one after the other over one
-shared client. Every loop is bounded; the script prints a markdown table and never passes or fails.
+shared client. Every loop is bounded; the script prints a markdown table and never passes or fails
+on speed. `--timeout` is the service's HTTP_TIMEOUT_SECONDS, which the hanging upstream waits out.
+A status other than the row's (200; 502 with an upstream stopped, 504 with one hanging) ends the
+run without a table: latencies of the wrong answer are not the figure.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 from common import (  # also puts the repository root on sys.path
+    check_statuses,
     free_port,
     package_name,
     percentile,
+    run,
     serve,
     synced_project,
     uvicorn_command,
@@ -36,7 +41,6 @@ from tests.projects import uv_environment
 
 HOST = "127.0.0.1"
 UPSTREAM_DELAY_SECONDS = 0.2
-HTTP_TIMEOUT_SECONDS = 5.0
 STARTUP_SECONDS = 60.0
 CLIENT_TIMEOUT_SECONDS = 30.0
 
@@ -165,7 +169,8 @@ async def measure(port: int, requests: int) -> tuple[list[int], list[float]]:
     return statuses, latencies
 
 
-def row(label: str, statuses: list[int], latencies: list[float], note: str) -> str:
+def row(label: str, statuses: list[int], latencies: list[float], note: str, expected: int) -> str:
+    check_statuses(f"{label}: GET /aggregate", statuses, {expected})
     p95 = percentile(latencies, 0.95)
     codes = ", ".join(f"{code} x{statuses.count(code)}" for code in sorted(set(statuses)))
     return (
@@ -192,7 +197,7 @@ async def upstreams(*servers: Upstream) -> AsyncIterator[None]:
                 await server.stop()
 
 
-async def main(project_arg: str | None, requests: int) -> None:
+async def fan_out(project_arg: str | None, requests: int, timeout: float) -> None:
     with tempfile.TemporaryDirectory(prefix="http-fanout-") as tmp:
         workdir = Path(tmp)
         project = prepare_project(project_arg, workdir)
@@ -205,21 +210,25 @@ async def main(project_arg: str | None, requests: int) -> None:
                 {
                     "UPSTREAM_A_URL": a.url,
                     "UPSTREAM_B_URL": b.url,
-                    "HTTP_TIMEOUT_SECONDS": str(HTTP_TIMEOUT_SECONDS),
+                    "HTTP_TIMEOUT_SECONDS": str(timeout),
                     "LOG_LEVEL": "WARNING",
                 }
             )
             with uvicorn(project, "sequential_app:app", env, "--app-dir", tmp) as port:
                 statuses, latencies = await measure(port, requests)
-            rows.append(row("sequential (bare FastAPI)", statuses, latencies, "sum of the calls"))
+            rows.append(
+                row("sequential (bare FastAPI)", statuses, latencies, "sum of the calls", 200)
+            )
 
             factory = f"{package}.main:create_app"
             with uvicorn(project, factory, env, "--factory") as port:
                 statuses, latencies = await measure(port, requests)
-                rows.append(row("generated /aggregate", statuses, latencies, "slower call"))
+                rows.append(row("generated /aggregate", statuses, latencies, "slower call", 200))
                 await b.stop()
                 statuses, latencies = await measure(port, 5)
-                rows.append(row("generated, upstream B stopped", statuses, latencies, "refused"))
+                rows.append(
+                    row("generated, upstream B stopped", statuses, latencies, "refused", 502)
+                )
 
             stuck_env = {**env, "UPSTREAM_B_URL": stuck.url}
             with uvicorn(project, factory, stuck_env, "--factory") as port:
@@ -228,20 +237,29 @@ async def main(project_arg: str | None, requests: int) -> None:
                     status, seconds = await asyncio.to_thread(get, port, "/aggregate")
                     statuses.append(status)
                     latencies.append(seconds * 1000)
-                rows.append(row("generated, upstream B hangs", statuses, latencies, "deadline"))
+                rows.append(
+                    row("generated, upstream B hangs", statuses, latencies, "deadline", 504)
+                )
 
     print(
         f"Two loopback upstreams answering after {UPSTREAM_DELAY_SECONDS * 1000:.0f} ms; "
-        f"HTTP_TIMEOUT_SECONDS={HTTP_TIMEOUT_SECONDS}, other settings at their defaults.\n"
+        f"HTTP_TIMEOUT_SECONDS={timeout:g}, other settings at their defaults.\n"
     )
     print("| endpoint | requests | statuses | median ms | p95 ms | max ms | latency is |")
     print("| --- | ---: | --- | ---: | ---: | ---: | --- |")
     print("\n".join(rows))
 
 
-if __name__ == "__main__":
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", nargs="?", help="a generated project (default: render one)")
     parser.add_argument("--requests", type=int, default=30, help="measured requests per endpoint")
+    parser.add_argument("--timeout", type=float, default=5.0, help="HTTP_TIMEOUT_SECONDS")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.project, max(1, min(arguments.requests, 1000))))
+    asyncio.run(
+        fan_out(arguments.project, max(1, min(arguments.requests, 1000)), arguments.timeout)
+    )
+
+
+if __name__ == "__main__":
+    run(main)

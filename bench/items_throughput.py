@@ -9,15 +9,14 @@ For each database, a generated project (`database=sqlite`, `database=postgres`) 
 - generated: the service as it runs (JSON access line, request id, SessionDep, repository).
 Each is loaded with GET /health, GET /items/1 and POST /items (a new name each time: every POST
 inserts a row). PostgreSQL is the local server (tests/projects.py: POSTGRES_SERVER), in a database
-created for the run and dropped after it.
+created for the run and dropped after it. A server that does not start, or any answer but 2xx,
+ends the run without a table.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,15 +24,19 @@ from pathlib import Path
 
 import httpx
 from common import (
+    check_statuses,
     free_port,
     machine_line,
     markdown_table,
     median,
+    named,
     package_name,
     requests_per_second,
+    run,
     serve,
     synced_project,
     uvicorn_command,
+    wrk,
 )
 
 from tests.projects import postgres_database, run_step
@@ -55,17 +58,7 @@ LOADS = ("GET /health", "GET /items/1", "POST /items")
 def posts_per_second(base_url: str, seconds: int, script: Path) -> float:
     if not shutil.which("wrk"):
         raise SystemExit("bench/items_throughput.py needs wrk for its POST load")
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script), base_url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if not match or non_2xx:
-        raise RuntimeError(f"unexpected wrk output:\n{out}")
-    return float(match.group(1))
+    return wrk(base_url, seconds, CONNECTIONS, script)
 
 
 @contextmanager
@@ -103,7 +96,7 @@ def measure(project: Path, target: list[str], env: dict[str, str], args: argpars
     command = uvicorn_command(project, target[-1], port, *target[:-1])
     with serve(command, port, project, env) as url:
         first = httpx.post(url + "/items", json={"name": f"first-{port}"})
-        first.raise_for_status()
+        check_statuses("POST /items", [first.status_code])
         item = f"/items/{first.json()['id']}"
         return {
             "GET /health": requests_per_second(url + "/health", args.seconds, CONNECTIONS),
@@ -141,7 +134,9 @@ def main() -> None:
                 }
                 for _ in range(args.rounds):
                     for name, (target, env) in apps.items():
-                        for load, value in measure(project, target, env, args, script).items():
+                        with named(f"{database}, {name}"):
+                            measured = measure(project, target, env, args, script)
+                        for load, value in measured.items():
                             results[name][load].append(value)
             floor = {load: median(results["bare FastAPI + SQLAlchemy"][load]) for load in LOADS}
             for name, by_load in results.items():
@@ -160,4 +155,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

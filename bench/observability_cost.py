@@ -1,14 +1,16 @@
 """What each observability tool costs per request: req/s with otel, prometheus, sentry, and all.
 
-Usage: uv run python bench/observability_cost.py [--seconds 5] [--rounds 1]
+Usage: uv run python bench/observability_cost.py [--seconds 5] [--rounds 1] [--projects NAME ...]
 
-One project per answer of `observability` (none, each tool alone, all three), each in its own venv,
-under uvicorn with one worker and JSON logs to /dev/null, against bare FastAPI in the same run:
+One project per answer of `observability` (none, each tool alone, all three; or none and the
+`--projects` named), each in its own venv, under uvicorn with one worker and JSON logs to
+/dev/null, against bare FastAPI in the same run:
 - `/health` is a probe, left out of traces and metrics: it shows what a probe pays;
 - `/ping` (bench/apps/observed_service.py adds it) is an ordinary route that every tool observes.
 OpenTelemetry exports over OTLP/HTTP to a sink in this process that answers 200, so span
 serialisation and export are in the figures; Sentry has a DSN (it sends nothing: no errors happen,
 and its traces sample rate is 0). Rounds alternate the apps; wrk (or a Python client) loads them.
+A server that does not start, or any answer but 2xx, ends the run without a table.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from common import (
     machine_line,
     markdown_table,
     median,
+    named,
     requests_per_second,
+    run,
     serve,
     synced_project,
     uvicorn_command,
@@ -71,6 +75,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument(
+        "--projects", nargs="+", choices=list(TOOLS)[1:], default=list(TOOLS)[1:], metavar="NAME",
+        help=f"projects beside `none`, of: {', '.join(map(repr, list(TOOLS)[1:]))} (default: all)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     apps_dir = {"PYTHONPATH": str(BENCH_DIR / "apps")}
@@ -78,6 +86,7 @@ def main() -> None:
         projects = {
             name: synced_project(Path(tmp) / name.replace(" ", "-"), observability=tools)
             for name, tools in TOOLS.items()
+            if name == "none" or name in args.projects
         }
         service_env = {
             **apps_dir,
@@ -103,7 +112,7 @@ def main() -> None:
             for name, (project, target, env) in runs.items():
                 port = free_port()
                 command = uvicorn_command(project, target[-1], port, *target[:-1])
-                with serve(command, port, project, env) as url:
+                with named(name), serve(command, port, project, env) as url:
                     for path in PATHS:
                         rate = requests_per_second(url + path, args.seconds)
                         results[name, path].append(rate)
@@ -122,4 +131,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

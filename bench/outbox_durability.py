@@ -1,6 +1,7 @@
 """What "accepted" survives, and what it costs: the notifications outbox against SIGKILL.
 
-    uv run python bench/outbox_durability.py
+    uv run python bench/outbox_durability.py [--notifications 20] [--shared 100] [--posts 300]
+        [--wait 60] [--lease SECONDS]
 
 1. Crash: a project renders, installs and migrates; 20 notifications are accepted under uvicorn
    with `NOTIFICATION_DELAY_SECONDS=2`, the server is SIGKILLed a second later and started again.
@@ -12,11 +13,16 @@
    lines in the outbox file, distinct ids, duplicate lines, and rows sent on a second attempt.
 3. Cost: `POST /notifications` p50/p99 over 300 sequential requests, without a database, on
    SQLite and on PostgreSQL.
-Prints markdown tables; never passes or fails. Every wait is bounded.
+The options shrink a run: notifications in 1. and 2., requests in 3., the longest wait for the
+outbox to fill, and the outbox lease (NOTIFICATION_LEASE_SECONDS; default the project's, 15 s),
+which sets how soon rows a crash left leased are sent again.
+Prints markdown tables; never passes or fails on speed. Every wait is bounded. A POST answered
+other than 202 ends the run without a table.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
@@ -29,11 +35,15 @@ from pathlib import Path
 
 import httpx
 from common import (  # sets sys.path for `tests`, so it comes first
+    Broken,
+    check_statuses,
     free_port,
     machine_line,
     markdown_table,
+    named,
     package_name,
     percentile,
+    run,
     serve_process,
     synced_project,
     uvicorn_command,
@@ -42,7 +52,6 @@ from common import (  # sets sys.path for `tests`, so it comes first
 from tests.projects import run_step
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
-DELIVERY_WAIT = 60.0  # longest wait for the outbox to fill, from the restart
 PAYLOAD = {"email": "ada@example.com", "message": "Your report is ready."}
 
 
@@ -65,7 +74,8 @@ def kill(process: subprocess.Popen[bytes]) -> None:
 def accept(url: str, count: int) -> list[str]:
     with httpx.Client(base_url=url, timeout=10) as client:
         responses = [client.post("/notifications", json=PAYLOAD) for _ in range(count)]
-    return [r.json()["id"] for r in responses if r.status_code == 202]
+    check_statuses("POST /notifications", [r.status_code for r in responses], {202})
+    return [r.json()["id"] for r in responses]
 
 
 def outbox_ids(outbox: Path) -> list[str]:
@@ -100,55 +110,73 @@ def resent_rows(database_url: str) -> int:
     """Rows sent on a second attempt or later: deliveries a crash made the service repeat."""
     query = "SELECT count(*) FROM notifications WHERE status = 'sent' AND attempts > 1"
     out = subprocess.run(["psql", database_url, "-tAc", query], capture_output=True, text=True)
-    return int(out.stdout.strip() or -1)
+    if out.returncode != 0:
+        raise Broken(f"psql could not count resent rows: {out.stderr.strip()}")
+    return int(out.stdout)
 
 
-def crash_row(label: str, project: Path, env: dict[str, str]) -> list[object]:
+def crash_row(
+    label: str, project: Path, env: dict[str, str], args: argparse.Namespace
+) -> list[object]:
     outbox = Path(env["NOTIFICATIONS_OUTBOX"])
     env = {**env, "NOTIFICATION_DELAY_SECONDS": "2"}
-    with server(project, env) as (url, process):
-        ids = accept(url, 20)
+    with named(label), server(project, env) as (url, process):
+        ids = accept(url, args.notifications)
         time.sleep(1)
         kill(process)
     before = len(set(outbox_ids(outbox)))
     with server(project, env):
-        after = wait_for(outbox, set(ids), DELIVERY_WAIT)
+        after = wait_for(outbox, set(ids), args.wait)
     delivered = len(set(ids) & set(outbox_ids(outbox)))
-    seconds = f"{after:.1f}" if after is not None else f"> {DELIVERY_WAIT:.0f} (gave up)"
+    seconds = f"{after:.1f}" if after is not None else f"> {args.wait:g} (gave up)"
     return [label, len(ids), before, delivered, seconds]
 
 
 def two_processes_row(
-    label: str, project: Path, env: dict[str, str], *, kill_one: bool
+    label: str, project: Path, env: dict[str, str], args: argparse.Namespace, *, kill_one: bool
 ) -> list[object]:
     outbox = Path(env["NOTIFICATIONS_OUTBOX"])
     env = {**env, "NOTIFICATION_DELAY_SECONDS": "0.5"}
-    with server(project, env) as (first, first_process), server(project, env) as (second, _):
-        ids = accept(first, 50) + accept(second, 50)
+    with (
+        named(label),
+        server(project, env) as (first, first_process),
+        server(project, env) as (second, _),
+    ):
+        half = args.shared // 2
+        ids = accept(first, half) + accept(second, args.shared - half)
         if kill_one:
             time.sleep(1)
             kill(first_process)
-        seconds = wait_for(outbox, set(ids), DELIVERY_WAIT)
+        seconds = wait_for(outbox, set(ids), args.wait)
     lines = outbox_ids(outbox)
     duplicates = len(lines) - len(set(lines))
-    took = f"{seconds:.1f}" if seconds is not None else f"> {DELIVERY_WAIT:.0f} (gave up)"
+    took = f"{seconds:.1f}" if seconds is not None else f"> {args.wait:g} (gave up)"
     return [label, len(ids), len(set(lines) & set(ids)), len(lines), duplicates,
             resent_rows(env["DATABASE_URL"]), took]  # fmt: skip
 
 
-def post_latencies(project: Path, env: Mapping[str, str], count: int = 300) -> tuple[float, float]:
+def post_latencies(project: Path, env: Mapping[str, str], count: int) -> tuple[float, float]:
+    statuses = []
     with server(project, env) as (url, _), httpx.Client(base_url=url, timeout=10) as client:
         for _ in range(20):  # warm-up
-            client.post("/notifications", json=PAYLOAD)
+            statuses.append(client.post("/notifications", json=PAYLOAD).status_code)
         latencies = []
         for _ in range(count):
             started = time.perf_counter()
-            client.post("/notifications", json=PAYLOAD)
+            statuses.append(client.post("/notifications", json=PAYLOAD).status_code)
             latencies.append((time.perf_counter() - started) * 1000)
+    check_statuses("POST /notifications", statuses, {202})
     return percentile(latencies, 0.5), percentile(latencies, 0.99)
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notifications", type=int, default=20, help="accepted before the crash")
+    parser.add_argument("--shared", type=int, default=100, help="notifications for two processes")
+    parser.add_argument("--posts", type=int, default=300, help="timed POSTs per database")
+    parser.add_argument("--wait", type=float, default=60.0, help="longest wait for the outbox")
+    parser.add_argument("--lease", type=float, help="NOTIFICATION_LEASE_SECONDS")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="outbox-bench-") as tmp:
         root = Path(tmp)
         projects = {
@@ -157,6 +185,8 @@ def main() -> None:
             "postgres": synced_project(root / "postgres", database="postgres"),
         }
         base = {"LOG_LEVEL": "WARNING", "ENVIRONMENT": "development"}
+        if args.lease is not None:
+            base["NOTIFICATION_LEASE_SECONDS"] = str(args.lease)
 
         def env_for(name: str, run: str) -> dict[str, str]:
             env = {**base, "NOTIFICATIONS_OUTBOX": str(root / f"{name}-{run}.jsonl")}
@@ -169,39 +199,46 @@ def main() -> None:
             return env
 
         crash = [
-            crash_row("no database (in memory)", projects["none"], env_for("none", "crash")),
-            crash_row("SQLite outbox", projects["sqlite"], env_for("sqlite", "crash")),
+            crash_row("no database (in memory)", projects["none"], env_for("none", "crash"), args),
+            crash_row("SQLite outbox", projects["sqlite"], env_for("sqlite", "crash"), args),
         ]
         shared = [
             two_processes_row(
-                "both run", projects["postgres"], env_for("postgres", "two"), kill_one=False
+                "both run", projects["postgres"], env_for("postgres", "two"), args, kill_one=False
             ),
             two_processes_row(
-                "one SIGKILLed after 1 s", projects["postgres"], env_for("postgres", "kill"),
+                "one SIGKILLed after 1 s", projects["postgres"], env_for("postgres", "kill"), args,
                 kill_one=True,
             ),
         ]  # fmt: skip
-        cost = [
-            [name, *post_latencies(project, env_for(name, "cost"))]
-            for name, project in projects.items()
-        ]
+        cost = []
+        for name, project in projects.items():
+            with named(f"{args.posts} POSTs, {name}"):
+                cost.append([name, *post_latencies(project, env_for(name, "cost"), args.posts)])
 
     print(f"## Notifications outbox ({machine_line()})\n")
-    print("20 accepted with a 2 s delivery, SIGKILL 1 s later, then a restart:\n")
+    lease = f"{args.lease:g} s" if args.lease is not None else "the default"
+    print(
+        f"{args.notifications} accepted with a 2 s delivery, SIGKILL 1 s later, then a restart "
+        f"(lease {lease}):\n"
+    )
     print(markdown_table(
         ["project", "accepted", "sent before the kill", "sent after the restart",
          "seconds from restart to the last"],
         crash,
     ))  # fmt: skip
-    print("\nTwo uvicorn processes on one PostgreSQL database, 100 notifications (0.5 s each):\n")
+    print(
+        f"\nTwo uvicorn processes on one PostgreSQL database, {args.shared} notifications "
+        "(0.5 s each):\n"
+    )
     print(markdown_table(
         ["run", "accepted", "delivered", "outbox lines", "duplicate lines",
          "sent again after a crash", "seconds"],
         shared,
     ))  # fmt: skip
-    print("\n`POST /notifications`, 300 sequential requests, one uvicorn worker:\n")
+    print(f"\n`POST /notifications`, {args.posts} sequential requests, one uvicorn worker:\n")
     print(markdown_table(["database", "p50 ms", "p99 ms"], cost))
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

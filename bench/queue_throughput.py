@@ -8,9 +8,13 @@ one with --project ENGINE=PATH), starts the API under uvicorn and one worker
    worker and times it from its first job done to its last (jobs/s for one worker);
 2. worker loss: posts --kill-jobs jobs, SIGKILLs the worker (its whole process group) while jobs
    are running, starts a new worker, and times until every job is "done" (at most --deadline s);
-   jobs not done by then are counted lost.
+   jobs not done by then are counted lost. taskiq hands a dead worker's jobs to another after
+   JOB_REDELIVERY_TIMEOUT (the project's default, 15 s, unless --redelivery says otherwise);
+   RabbitMQ requeues Celery's as soon as the connection drops.
 
-Prints a markdown table; never passes or fails. Each run uses queues of its own, deleted afterwards.
+Prints a markdown table; never passes or fails on speed. Each run uses queues of its own, deleted
+afterwards. An API that does not start or answers an error, or a worker that finishes no job, ends
+the run without a table (jobs lost to the SIGKILL are a figure, not a failure).
 
     uv run python bench/queue_throughput.py [--engines taskiq celery] [--jobs 200] [--size 1000000]
 """
@@ -33,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import free_port, synced_project
+from common import Broken, free_port, named, run, synced_project
 
 PACKAGE = "orders_service"
 BROKERS = {"taskiq": "Redis stream", "celery": "RabbitMQ"}
@@ -63,18 +67,26 @@ def request(method: str, url: str, body: dict[str, object] | None = None) -> dic
         return result
 
 
+def api(method: str, url: str, body: dict[str, object] | None = None) -> dict[str, object]:
+    """`request` to the API under test, whose error answers break the measurement."""
+    try:
+        return request(method, url, body)
+    except urllib.error.HTTPError as error:
+        raise Broken(f"{method} {url} answered {error.code}") from None
+
+
 def statuses(base: str, ids: list[str]) -> dict[str, str]:
-    return {job_id: str(request("GET", f"{base}/jobs/{job_id}")["status"]) for job_id in ids}
+    return {job_id: str(api("GET", f"{base}/jobs/{job_id}")["status"]) for job_id in ids}
 
 
 def post_job(base: str, size: int) -> str:
-    return str(request("POST", f"{base}/jobs", {"size": size})["id"])
+    return str(api("POST", f"{base}/jobs", {"size": size})["id"])
 
 
 def wait_done(base: str, job_id: str, deadline: float) -> float | None:
     """When (monotonic) the job was first seen done, or None if not by `deadline`."""
     while time.monotonic() < deadline:
-        if request("GET", f"{base}/jobs/{job_id}")["status"] == "done":
+        if api("GET", f"{base}/jobs/{job_id}")["status"] == "done":
             return time.monotonic()
         time.sleep(0.02)
     return None
@@ -88,8 +100,10 @@ def drain_rate(base: str, ids: list[str], timeout: float) -> float | None:
     """
     deadline = time.monotonic() + timeout
     first = wait_done(base, ids[0], deadline)
+    if first is None:
+        raise Broken(f"the worker finished not even the first of {len(ids)} jobs in {timeout:g} s")
     last = wait_done(base, ids[-1], deadline)
-    if first is None or last is None or last <= first:
+    if last is None or last <= first:
         return None
     if wait_all_done(base, ids, deadline) is None:
         return None
@@ -141,10 +155,15 @@ def wait_http(base: str, timeout: float) -> None:
         except (urllib.error.URLError, OSError):
             pass
         time.sleep(0.2)
-    raise SystemExit(f"API at {base} did not become ready within {timeout} s")
+    raise Broken(f"API at {base} did not become ready within {timeout} s")
 
 
 def bench_engine(engine: str, project: Path, args: argparse.Namespace, logs: Path) -> Row:
+    with named(f"{engine} (logs in {logs})"):
+        return measure_engine(engine, project, args, logs)
+
+
+def measure_engine(engine: str, project: Path, args: argparse.Namespace, logs: Path) -> Row:
     venv_bin = project / ".venv" / "bin"
     queue_name = f"bench-{engine}-{uuid.uuid4().hex[:8]}"
     env = {
@@ -152,6 +171,7 @@ def bench_engine(engine: str, project: Path, args: argparse.Namespace, logs: Pat
         "QUEUE_NAME": queue_name,
         "LOG_LEVEL": "WARNING",
         "JOB_RESULT_TTL": "600",  # Celery result keys lack the queue prefix: let them expire
+        **({"JOB_REDELIVERY_TIMEOUT": str(args.redelivery)} if args.redelivery else {}),
     }
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -188,6 +208,8 @@ def bench_engine(engine: str, project: Path, args: argparse.Namespace, logs: Pat
                     if done_before >= 1 and running >= 1:
                         break
                     time.sleep(0.05)
+                if done_before == 0:
+                    raise Broken("the second worker finished none of its jobs in 60 s")
                 os.killpg(doomed.pid, signal.SIGKILL)
                 doomed.wait(timeout=10)
             with process(worker, project, env, logs / f"{engine}-worker-3.log"):
@@ -275,6 +297,9 @@ def main() -> None:
     parser.add_argument(
         "--deadline", type=float, default=120.0, help="seconds to wait for all done"
     )
+    parser.add_argument(
+        "--redelivery", type=float, help="JOB_REDELIVERY_TIMEOUT (default: the project's)"
+    )
     args = parser.parse_args()
     given = dict(item.split("=", 1) for item in args.project)
 
@@ -292,4 +317,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

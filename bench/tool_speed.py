@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import REPO_ROOT, machine_line, markdown_table, median
+from common import REPO_ROOT, Broken, machine_line, markdown_table, median, run
 
 BIN = Path(sys.executable).parent
 
@@ -29,14 +29,23 @@ BIN = Path(sys.executable).parent
 def timed(command: list[str], runs: int, before: Callable[[int], None] | None = None) -> float:
     """Median wall seconds of `command` over `runs` runs (after one warm-up run)."""
     samples = []
-    for run in range(runs + 1):
+    for index in range(runs + 1):
         if before:
-            before(run)
+            before(index)
         started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        if run:  # the first run only warms the file cache
+        completed = subprocess.run(command, capture_output=True, text=True, check=False)
+        if completed.returncode != 0:
+            last = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+            raise Broken(f"{Path(command[0]).name} exited {completed.returncode}: {last}")
+        if index:  # the first run only warms the file cache
             samples.append(time.perf_counter() - started)
     return median(samples)
+
+
+def generated(out: Path) -> None:
+    """Raise Broken unless the last run left a project in `out` (its answers file)."""
+    if not (out / ".copier-answers.yml").is_file():
+        raise Broken(f"no project was generated in {out}")
 
 
 def main() -> None:
@@ -53,7 +62,7 @@ def main() -> None:
         shutil.copytree(REPO_ROOT / "template", template / "template")
         out = Path(tmp) / "out"
 
-        def fresh_out(run: int) -> None:
+        def fresh_out(index: int) -> None:
             shutil.rmtree(out, ignore_errors=True)
 
         answers = ["--data", "project_name=Orders Service"]
@@ -65,6 +74,7 @@ def main() -> None:
             args.runs,
             fresh_out,
         )  # fmt: skip
+        generated(out)
         copy_copier = timed(
             [
                 str(BIN / "copier"),
@@ -78,6 +88,7 @@ def main() -> None:
             args.runs,
             fresh_out,
         )
+        generated(out)
 
     print(f"## scaffold vs copier ({machine_line()}, median of {args.runs} runs)\n")
     print(
@@ -98,4 +109,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)
