@@ -1,4 +1,6 @@
-"""The jobs workers run, and the middleware that retries them and records their progress."""
+"""The jobs workers run, and the middleware that retries them, records their progress and carries
+the id of the request that queued them.
+"""
 
 import asyncio
 from typing import Any
@@ -9,12 +11,15 @@ from taskiq.kicker import AsyncKicker
 from taskiq.middlewares import SmartRetryMiddleware
 
 from ...core.config import Settings
+from ...core.context import request_id_var
 from .base import retry_delay
 from .report import Report, build_report
 
 REPORT_TASK = "build_report"
 # Progress of a job that is queued but not yet started; taskiq's own states start at STARTED.
 QUEUED = "QUEUED"
+# The label that carries the id of the request a job was sent in.
+REQUEST_ID_LABEL = "request_id"
 
 ReportTask = AsyncTaskiqDecoratedTask[[int], Report]
 
@@ -37,6 +42,27 @@ class JobStateMiddleware(TaskiqMiddleware):
 
     async def pre_execute(self, message: TaskiqMessage) -> TaskiqMessage:
         await record_state(self.broker, message.task_id, TaskState.STARTED)
+        return message
+
+
+class RequestIdMiddleware(TaskiqMiddleware):
+    """A job sent inside a request carries its id; its log lines on the worker carry it too.
+
+    A retry keeps its job's labels, and so the id.
+    """
+
+    def pre_send(self, message: TaskiqMessage) -> TaskiqMessage:
+        request_id = request_id_var.get()
+        if request_id != "-":
+            message.labels.setdefault(REQUEST_ID_LABEL, request_id)
+        return message
+
+    def pre_execute(self, message: TaskiqMessage) -> TaskiqMessage:
+        # Bound for the rest of the job: the worker handles each message in an asyncio task of
+        # its own, and runs the job itself in a copy of that task's context.
+        request_id = message.labels.get(REQUEST_ID_LABEL)
+        if isinstance(request_id, str):
+            request_id_var.set(request_id)
         return message
 
 
@@ -65,6 +91,8 @@ class BackoffRetryMiddleware(SmartRetryMiddleware):
 
 
 def register_jobs(broker: AsyncBroker, settings: Settings) -> ReportTask:
-    """Add the jobs and their retry and progress middleware to `broker`; returns the report task."""
-    broker.add_middlewares(JobStateMiddleware(), BackoffRetryMiddleware(settings))
+    """Add the jobs and their middleware to `broker`; returns the report task."""
+    broker.add_middlewares(
+        RequestIdMiddleware(), JobStateMiddleware(), BackoffRetryMiddleware(settings)
+    )
     return broker.register_task(build_report, task_name=REPORT_TASK, retry_on_error=True)
