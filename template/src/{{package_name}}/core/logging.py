@@ -44,7 +44,9 @@ class LineHandler(logging.StreamHandler[TextIO]):
         self.log_format = log_format
         self.setFormatter(build_formatter(log_format))
         self.lines: list[str] = []
-        self.lines_lock = threading.RLock()  # re-entrant: a signal handler may log mid-write
+        # The handler's own lock (an RLock: a signal handler may log mid-write), which `logging`
+        # re-makes in a forked child: a worker forked while another thread held it can still log.
+        self.lines_lock = self.lock or threading.RLock()
         self.flush_loop: asyncio.AbstractEventLoop | None = None  # the loop a flush is due on
 
     def emit(self, record: logging.LogRecord) -> None:
