@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from common import (
     free_port,
+    loopback_http_server,
     machine_line,
     markdown_table,
     median,
@@ -60,17 +58,6 @@ class _Sink(BaseHTTPRequestHandler):
         pass
 
 
-@contextmanager
-def otlp_sink() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5)
@@ -82,7 +69,7 @@ def main() -> None:
     args = parser.parse_args()
 
     apps_dir = {"PYTHONPATH": str(BENCH_DIR / "apps")}
-    with tempfile.TemporaryDirectory() as tmp, otlp_sink() as sink:
+    with tempfile.TemporaryDirectory() as tmp, loopback_http_server(_Sink) as sink:
         projects = {
             name: synced_project(Path(tmp) / name.replace(" ", "-"), observability=tools)
             for name, tools in TOOLS.items()

@@ -17,9 +17,8 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -210,13 +209,8 @@ class _Answers500(BaseHTTPRequestHandler):
 @pytest.fixture
 def failing_server() -> Iterator[str]:
     """The URL of a loopback server answering every GET with 500."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Answers500)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/health"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with common.loopback_http_server(_Answers500) as url:
+        yield url + "/health"
 
 
 @pytest.mark.parametrize("client", ["wrk", "python"])
