@@ -40,7 +40,7 @@ class TaskRunner:
 
         async with TaskRunner(max_pending=1_000, sync_concurrency=8, drain_timeout=10) as runner:
             runner.submit(send_notification, notifier, notification)  # async def: event loop
-            runner.submit(record_audit, "notification.accepted")  # def: a worker thread
+            runner.submit(write_report, path)  # def: a worker thread
 
     - The tasks belong to the runner the app's lifespan owns, not to the request, so the endpoint
       returns at once and the server holds no request open while they run.
@@ -125,16 +125,20 @@ class TaskRunner:
     def _work(self) -> None:
         """A worker thread: runs sync tasks one after another until it takes `None`."""
         while (sync_task := self._queue.get()) is not None:
-            if not sync_task.abandoned:
+            with self._sync_task_done:  # abandoned under this lock too: checked, it stays so
+                if sync_task.abandoned:
+                    continue
+            try:
                 sync_task.context.run(self._run_sync, sync_task)
-            with self._sync_task_done:
-                self._sync_tasks.discard(sync_task)
-                self._sync_task_done.notify_all()
+            finally:
+                with self._sync_task_done:
+                    self._sync_tasks.discard(sync_task)
+                    self._sync_task_done.notify_all()
 
     def _run_sync(self, sync_task: _SyncTask) -> None:
         try:
             sync_task.call()
-        except Exception:
+        except BaseException:  # even SystemExit: the worker thread must outlive its tasks
             self._failed(sync_task.name)
 
     def _failed(self, name: str) -> None:
@@ -158,25 +162,32 @@ class TaskRunner:
         loop, self._loop = self._loop, None
         if loop is None:
             raise RuntimeError("TaskRunner exited without being entered")
-        if self.pending:
-            logger.info(
-                "Draining %d background task(s) for up to %g s", self.pending, self.drain_timeout
-            )
-            deadline = loop.time() + self.drain_timeout
-            if self._tasks:
-                await asyncio.wait(self._tasks, timeout=self.drain_timeout)
-            if self._sync_tasks:
-                await asyncio.to_thread(self._wait_for_sync_tasks, deadline - loop.time())
-        unfinished = self._abandon_sync_tasks() + await self._cancel_tasks()
-        for _ in range(self.sync_concurrency):
-            self._queue.put(None)  # the idle workers end; one in an abandoned task ends after it
-        if unfinished:
-            logger.error(
-                "%d background task(s) did not finish within the %g s drain timeout",
-                unfinished,
-                self.drain_timeout,
-                extra={"unfinished": unfinished},
-            )
+        try:
+            # The app is stopping cleanly: give pending tasks the drain timeout. On an error (or
+            # a cancellation) the lifespan is failing: they are cancelled at once.
+            if exc_type is None and self.pending:
+                await self._drain(loop)
+        finally:
+            unfinished = self._abandon_sync_tasks() + await self._cancel_tasks()
+            for _ in range(self.sync_concurrency):
+                self._queue.put(None)  # the idle workers end; one in an abandoned task, after it
+            if unfinished:
+                logger.error(
+                    "%d background task(s) did not finish within the %g s drain timeout",
+                    unfinished,
+                    self.drain_timeout,
+                    extra={"unfinished": unfinished},
+                )
+
+    async def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
+        logger.info(
+            "Draining %d background task(s) for up to %g s", self.pending, self.drain_timeout
+        )
+        deadline = loop.time() + self.drain_timeout
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=self.drain_timeout)
+        if self._sync_tasks:
+            await asyncio.to_thread(self._wait_for_sync_tasks, deadline - loop.time())
 
     def _wait_for_sync_tasks(self, timeout: float) -> None:
         with self._sync_task_done:
@@ -186,8 +197,9 @@ class TaskRunner:
         """Marks the sync tasks still queued or running as abandoned, logging each; their count."""
         with self._sync_task_done:
             abandoned, self._sync_tasks = self._sync_tasks, set()
+            for sync_task in abandoned:
+                sync_task.abandoned = True  # a queued one never starts now
         for sync_task in abandoned:
-            sync_task.abandoned = True
             # A copy: a running task's own context is entered in its thread, and can't be twice.
             sync_task.context.copy().run(
                 logger.warning,
@@ -199,9 +211,7 @@ class TaskRunner:
 
     async def _cancel_tasks(self) -> int:
         """Cancels the async tasks still running (each logs itself), waits for them; their count."""
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
+        tasks = [task for task in self._tasks if task.cancel()]
         if tasks:
             await asyncio.wait(tasks)
         return len(tasks)
