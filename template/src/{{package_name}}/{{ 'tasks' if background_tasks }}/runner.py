@@ -125,7 +125,8 @@ class TaskRunner:
     def _work(self) -> None:
         """A worker thread: runs sync tasks one after another until it takes `None`."""
         while (sync_task := self._queue.get()) is not None:
-            with self._sync_task_done:  # abandoned under this lock too: checked, it stays so
+            # Abandoned under this lock: a task not started by then never starts.
+            with self._sync_task_done:
                 if sync_task.abandoned:
                     continue
             try:
