@@ -3,7 +3,8 @@
     uv run python bench/background_burst.py                 # renders and installs a project
     uv run python bench/background_burst.py --project PATH  # or uses one already `uv sync`ed
 
-Options for a shorter run (defaults): --requests 200, --delay 2, --spread 1, --open-loop-seconds 5.
+Options for a shorter run (defaults): --requests 200, --delay 2, --spread 1, --open-loop-seconds 5,
+--bursts 5.
 
 The project is the default one without a database (`database: none`): its notifications go
 through the in-memory task runner, like the floor's line. With a database they are committed to
@@ -20,6 +21,9 @@ spread evenly over one second, then open-loop at 200 per second for 5 s (1,000 P
 from the moment it was due), while `/health` is probed every 10 ms until the outbox is complete.
 Then a burst is followed at once by SIGTERM, to see what shutdown keeps: with the usual timeouts
 (15 s graceful, 10 s drain), and on a fresh server with both cut to 1 s, shorter than a delivery.
+Last, the generated service and the floor run side by side for `--bursts` more bursts at once,
+taking turns: one burst's p99 is a single sample that a hiccup of the machine moves by tens of ms,
+so the target compares the medians of the two.
 Prints a markdown table; never passes or fails on speed. A server that does not start, a POST or
 probe answered other than 2xx, or warm-up notifications not delivered end the run without a table.
 
@@ -326,6 +330,30 @@ async def measure(
     return Results(at_once, spread_out, open_loop, shutdown, short_shutdown)
 
 
+async def interleaved_at_once(
+    pair: list[Server], requests: int, delay: float, bursts: int
+) -> list[list[float]]:
+    """Each server's p99 of `bursts` bursts at once, the servers taking turns, both running.
+
+    One burst's p99 is one sample of how long the loop needed for all of it: a hiccup of the
+    machine moves it by tens of ms. Taking turns puts the same hiccups on both sides.
+    """
+    p99s: list[list[float]] = [[] for _ in pair]
+    try:
+        for server in pair:
+            server.start()
+            await wait_ready(server)
+            await warm_up(server, delay)
+        for _ in range(bursts):
+            for server, samples in zip(pair, p99s, strict=True):
+                burst = await run_burst(server, requests, delay, spread=0.0)
+                samples.append(quantile(burst.latencies, 99))
+    finally:
+        for server in pair:
+            server.kill()
+    return p99s
+
+
 # --- setup and report -----------------------------------------------------------------------------
 
 
@@ -424,9 +452,18 @@ def report(names: list[str], results: list[Results], args: argparse.Namespace) -
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
 
-def targets(generated: Results, floor: Results, requests: int) -> str:
+def targets(
+    generated: Results, floor: Results, requests: int, interleaved: list[list[float]]
+) -> str:
     """Issue #19's burst targets: the generated service against the floor, same run."""
     ratio = quantile(generated.at_once.latencies, 99) / quantile(floor.at_once.latencies, 99)
+    generated_p99s, floor_p99s = interleaved
+    median_ratio = statistics.median(generated_p99s) / statistics.median(floor_p99s)
+
+    def bursts(p99s: list[float]) -> str:
+        each = ", ".join(f"{p99 * 1000:.0f}" for p99 in p99s)
+        return f"{statistics.median(p99s) * 1000:.1f} ms (each: {each})"
+
     delivered = all(
         burst.complete_after is not None
         for burst in (generated.at_once, generated.spread_out, generated.open_loop)
@@ -434,8 +471,12 @@ def targets(generated: Results, floor: Results, requests: int) -> str:
     rows = [
         ["| target | generated | floor | goal |", "|---|---|---|---|"],
         [
-            f"| {requests} at once: POST p99 | {ms(generated.at_once.latencies, 99)} "
-            f"({ratio:.2f} x floor) | {ms(floor.at_once.latencies, 99)} | <= 1.3 x floor |",
+            f"| {requests} at once, median of {len(generated_p99s)} bursts taking turns: POST p99 "
+            f"| {bursts(generated_p99s)}; {median_ratio:.2f} x floor | {bursts(floor_p99s)} "
+            "| <= 1.3 x floor |",
+            f"| {requests} at once, the one burst above: POST p99 "
+            f"| {ms(generated.at_once.latencies, 99)} ({ratio:.2f} x floor) "
+            f"| {ms(floor.at_once.latencies, 99)} | (one sample) |",
             f"| open loop {OPEN_LOOP_RATE}/s: POST p99 | {ms(generated.open_loop.latencies, 99)} "
             f"| {ms(floor.open_loop.latencies, 99)} | <= 10 ms |",
             f"| /health p99 during the bursts | {ms(generated.at_once.health_latencies, 99)}, "
@@ -457,6 +498,9 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=2.0)
     parser.add_argument("--spread", type=float, default=1.0)
     parser.add_argument("--open-loop-seconds", type=int, default=5)
+    parser.add_argument(
+        "--bursts", type=int, default=5, help="bursts at once per app, the two taking turns"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="background-burst-") as tmp:
@@ -474,6 +518,10 @@ def main() -> None:
             )
             for server in measured
         ]
+        generated, floor = measured[0], measured[2]
+        interleaved = asyncio.run(
+            interleaved_at_once([generated, floor], args.requests, args.delay, args.bursts)
+        )
     print(
         f"{args.requests} x POST /notifications, {args.delay:g} s delivery each; "
         f"uvicorn, 1 worker, --timeout-graceful-shutdown {GRACEFUL_SHUTDOWN_SECONDS}; loopback; "
@@ -481,7 +529,7 @@ def main() -> None:
     )
     print(report([s.name for s in measured], results, args))
     print()
-    print(targets(results[0], results[2], args.requests))
+    print(targets(results[0], results[2], args.requests, interleaved))
 
 
 if __name__ == "__main__":

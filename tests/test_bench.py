@@ -42,6 +42,7 @@ SHORT_RUNS: dict[str, tuple[str, ...]] = {
     ),
     "background_burst": (
         "--requests", "20", "--delay", "0.2", "--spread", "0.2", "--open-loop-seconds", "1",
+        "--bursts", "1",
     ),
     "items_throughput": ("--seconds", "1"),
     # Every tool in one project, beside the project with none.
