@@ -36,8 +36,12 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
 
-        if _content_length(scope) > self.max_bytes:
+        declared = _content_length(scope)
+        if declared > self.max_bytes:
             await self._reject(scope, receive, send)
+            return
+        if declared:  # the server passes on no more body than a request declares
+            await self.app(scope, receive, send)
             return
 
         received = 0

@@ -5,9 +5,10 @@ start-up and shutdown lines, warnings, and an uncaught exception with its traceb
 `json` every line of output is one JSON object, and with `console` one readable format.
 
 Each line is formatted in the caller, with the current request id, and written from there: a
-record through the `logging` API at once, the access lines of one event-loop turn together, in
-one write at the start of the next turn. No thread of ours takes the GIL from the event loop;
-like uvicorn's own log, a sink that stops reading stalls the loop.
+record through the `logging` API at once, the per-request lines of `log_fields` (access, audit)
+of one event-loop turn together, in one write at the start of the next turn. No thread of ours
+takes the GIL from the event loop; like uvicorn's own log, a sink that stops reading stalls the
+loop.
 """
 
 import asyncio
@@ -37,7 +38,7 @@ line_fields: list[Callable[[], Mapping[str, object]]] = []
 
 
 class LineHandler(logging.StreamHandler[TextIO]):
-    """Writes each record at once, and the access lines of one event-loop turn in one write."""
+    """Writes each record at once, and the `log_fields` lines of a loop turn in one write."""
 
     def __init__(self, stream: TextIO, log_format: LogFormat) -> None:
         super().__init__(stream)
@@ -60,7 +61,7 @@ class LineHandler(logging.StreamHandler[TextIO]):
             return
         with self.lines_lock:
             self.lines.append(line)
-        # At once, behind any access lines still waiting: the process may end right after a
+        # At once, behind any `log_fields` lines still waiting: the process may end right after a
         # record (uvicorn re-raises SIGTERM as soon as it has logged its last line).
         self.flush()
 
@@ -113,10 +114,12 @@ def build_formatter(log_format: LogFormat) -> logging.Formatter:
 
 
 def log_fields(logger: logging.Logger, message: str, fields: dict[str, object]) -> None:
-    """`logger.info(message, extra=fields)` at a fraction of the cost, for the access line.
+    """`logger.info(message, extra=fields)` at a fraction of the cost, for lines written per
+    request: the access line, the audit trail.
 
     The line goes straight to the service's handler: no `LogRecord`, no caller lookup, no walk up
-    the logger tree. Honours `logger`'s level, so the access line can be turned off on its own.
+    the logger tree. Honours `logger`'s level, so the access line can be turned off on its own;
+    handlers and filters added to `logger` itself do not see the line (`logger.info` for those).
     """
     if not logger.isEnabledFor(logging.INFO):
         return
