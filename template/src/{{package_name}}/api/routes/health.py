@@ -2,6 +2,7 @@
 
 from typing import Literal
 
+from fastapi import FastAPI
 from pydantic import BaseModel
 
 
@@ -13,7 +14,10 @@ class Health(BaseModel, frozen=True):
 HEALTHY = Health()
 
 
-# Registered on the app itself by api/router.py, not through a router: see there.
 async def health() -> Health:
     """Liveness probe."""
     return HEALTHY
+
+
+def add_routes(app: FastAPI) -> None:
+    app.add_api_route("/health", health, tags=["health"])
