@@ -5,11 +5,12 @@ Usage: uv run python bench/health_throughput.py [--seconds 3] [--rounds 6] [--pr
 All run under uvicorn with one worker from the same venv, output discarded, loaded by `wrk -t1
 -c32`; rounds interleave them, and the table shows medians:
 - bare FastAPI: apps/bare_fastapi.py, uvicorn's access log off (the floor, 1.00);
-- bare FastAPI, included router: the same route on an `APIRouter` the app includes, as the
-  generated service's feature routers are (what FastAPI's inclusion costs by itself);
+- bare FastAPI, included router: the same route on an `APIRouter` the app includes, as most
+  FastAPI services have them (what FastAPI's inclusion costs by itself; the generated service
+  adds its routes to the app instead);
 - peers' recipes: the same app with uvicorn's own access log (as `uvicorn app:app` runs it by
   default), and apps/peer_structlog.py, asgi-correlation-id plus a structlog JSON access line;
-- generated, LOG_LEVEL=WARNING: request-id and body-limit middleware, routers, no access line;
+- generated, LOG_LEVEL=WARNING: request-id and body-limit middleware, its routes, no access line;
 - generated (json logs): the service as it runs, one JSON access line per request with its id.
 A server that does not start, or any `/health` answer but 2xx, ends the run without a table.
 """

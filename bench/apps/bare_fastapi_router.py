@@ -1,4 +1,4 @@
-"""The baseline's /health on an `APIRouter` included into the app, as feature routers are.
+"""The baseline's /health on an `APIRouter` included into the app, as most services have it.
 
 FastAPI >= 0.137 dispatches every request into an included router through an extra matching
 layer; this app shows what that layer costs by itself, beside apps/bare_fastapi.py.

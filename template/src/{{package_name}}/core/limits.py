@@ -40,7 +40,9 @@ class BodySizeLimitMiddleware:
         if declared > self.max_bytes:
             await self._reject(scope, receive, send)
             return
-        if declared:  # the server passes on no more body than a request declares
+        if declared and header(scope, b"transfer-encoding") is None:
+            # The server frames the body by its declared length: nothing more can arrive. (h11
+            # reads a body that also says `chunked` as chunked: that one is counted below.)
             await self.app(scope, receive, send)
             return
 

@@ -118,10 +118,14 @@ def log_fields(logger: logging.Logger, message: str, fields: dict[str, object]) 
     request: the access line, the audit trail.
 
     The line goes straight to the service's handler: no `LogRecord`, no caller lookup, no walk up
-    the logger tree. Honours `logger`'s level, so the access line can be turned off on its own;
-    handlers and filters added to `logger` itself do not see the line (`logger.info` for those).
+    the logger tree. Honours `logger`'s level, so the access line can be turned off on its own.
+    A logger given handlers or filters of its own, or kept from propagating, takes the standard
+    path instead, so that they see its lines.
     """
     if not logger.isEnabledFor(logging.INFO):
+        return
+    if logger.handlers or logger.filters or not logger.propagate:
+        logger.info(message, extra=fields)
         return
     for handler in logging.getLogger().handlers:
         if isinstance(handler, LineHandler):
