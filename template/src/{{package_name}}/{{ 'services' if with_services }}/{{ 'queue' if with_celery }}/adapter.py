@@ -57,7 +57,8 @@ class CeleryJobQueue:
     def _status(self, job_id: str) -> JobStatus | None:
         if self._results.get(self._results.get_key_for_task(job_id)) is None:
             return None
-        result: AsyncResult[Any] = AsyncResult(job_id, app=self._app)
+        # The one result store: `app.backend` is per thread, and each would open its own pool.
+        result: AsyncResult[Any] = AsyncResult(job_id, app=self._app, backend=self._results)
         state = result.state
         if state == states.SUCCESS:
             return JobStatus(id=job_id, status="done", result=result.result)
@@ -67,6 +68,12 @@ class CeleryJobQueue:
 
     async def ping(self) -> bool:
         return await self._ping()
+
+    def close(self) -> None:
+        """Closes the result store's connections, which `Celery.close()` leaves to the GC."""
+        client = getattr(self._results, "client", None)  # Redis; other stores have none
+        if client is not None:
+            client.connection_pool.disconnect()
 
 
 def ping_services(app: Celery, settings: Settings) -> bool:
@@ -94,7 +101,9 @@ async def open_job_queue(settings: Settings) -> AsyncIterator[JobQueue]:
     async def ping() -> bool:
         return await anyio.to_thread.run_sync(ping_services, app, settings)
 
+    queue = CeleryJobQueue(app, report, ping)
     try:
-        yield CeleryJobQueue(app, report, ping)
+        yield queue
     finally:
+        queue.close()
         app.close()
