@@ -157,7 +157,7 @@ CASES = [
         id="slug-overlong",
     ),
     pytest.param(
-        Case(new(*NAME, "--package-name", "a" * 64), 2, "Package name must be at most 63"),
+        Case(new(*NAME, "--package-name", "a" * 61), 2, "Package name must be at most 60"),
         id="package-overlong",
     ),
     pytest.param(

@@ -1,8 +1,11 @@
 """A real SMTP server on 127.0.0.1 (aiosmtpd), started by the tests that deliver e-mail."""
 
+import asyncio
 import email
 import email.policy
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
@@ -19,6 +22,23 @@ class Inbox:
         self.envelopes: list[Envelope] = []
         self.logins: list[tuple[str, str]] = []
         self.port = 0
+        self._released = threading.Event()
+        self._released.set()
+        self._received = threading.Event()
+
+    def hold(self) -> None:
+        """From now on the server keeps each message waiting, unanswered, until `release()`."""
+        self._released.clear()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def wait_for(self, count: int, timeout: float = 10) -> None:
+        """Blocks until `count` messages have arrived; fails after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while len(self.envelopes) < count:
+            assert self._received.wait(deadline - time.monotonic()), "no message arrived in time"
+            self._received.clear()
 
     @property
     def url(self) -> str:
@@ -36,7 +56,9 @@ class Inbox:
         return parsed
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        await asyncio.to_thread(self._released.wait)
         self.envelopes.append(envelope)
+        self._received.set()
         return "250 Message accepted for delivery"
 
     def authenticate(
@@ -70,4 +92,5 @@ def local_smtp_server() -> Iterator[Inbox]:
     try:
         yield inbox
     finally:
+        inbox.release()  # a message still held would keep the server from stopping
         controller.stop()

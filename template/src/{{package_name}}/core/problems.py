@@ -13,15 +13,12 @@ What every route can answer is documented once, by `document_problems`: 500 on e
 400, 413 and 422 on those that read a body; 422 wherever FastAPI validates parameters. A route
 declares only the errors of its own, each with `problem_doc`:
 
+    @router.get(
+        "/{thing_id}", responses={status.HTTP_404_NOT_FOUND: problem_doc("No thing with this id")}
+    )
     async def get_thing(thing_id: str) -> Thing:
         ...
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Unknown thing id")
-
-    app.add_api_route(
-        "/things/{thing_id}",
-        get_thing,
-        responses={status.HTTP_404_NOT_FOUND: problem_doc("No thing with this id")},
-    )
 
 A problem with more members subclasses `Problem` and passes `model=` (see `UpstreamProblem`).
 """
