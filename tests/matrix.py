@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from itertools import combinations, product
 
 from generator.questions import load_questions
-from tests.projects import REPO_ROOT
+from tests.projects import DEFAULT_NAME, REPO_ROOT
 
 Row = dict[str, object]
 Pair = tuple[tuple[str, object], tuple[str, object]]
@@ -78,6 +78,16 @@ def extreme_rows(domains: Mapping[str, tuple[object, ...]]) -> dict[str, Row]:
         "all-on": {name: on(values) for name, values in domains.items()},
         "all-off": {name: off(values) for name, values in domains.items()},
     }
+
+
+# The longest realistic name (a 52-character package): every line whose length depends on a name
+# must still fit. Given to the all-on project and to every Celery project.
+LONG_PROJECT_NAME = "Customer Subscription Billing Reconciliation Service"
+
+
+def project_name_of(name: str, row: Row) -> str:
+    """The project name the matrix project `name` is generated with."""
+    return LONG_PROJECT_NAME if name == "all-on" or row["task_queue"] == "celery" else DEFAULT_NAME
 
 
 def matrix() -> dict[str, Row]:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.matrix import covering_array, matrix, option_domains, pairs_of
+from tests.matrix import (
+    LONG_PROJECT_NAME,
+    covering_array,
+    matrix,
+    option_domains,
+    pairs_of,
+    project_name_of,
+)
 from tests.projects import check_project, describe_failures, render, template_residue
 
 MATRIX = matrix()
@@ -29,9 +36,23 @@ def test_the_matrix_runs_the_oldest_and_newest_python() -> None:
     assert {"3.11", "3.13"} <= versions
 
 
+def test_the_longest_name_meets_celery_and_every_observability_tool() -> None:
+    named = {(name, project_name_of(name, row)): row for name, row in MATRIX.items()}
+    long_rows = [row for (_, project), row in named.items() if project == LONG_PROJECT_NAME]
+
+    assert len(LONG_PROJECT_NAME.lower().replace(" ", "_")) == 52
+    assert any(
+        row["task_queue"] == "celery" and len(row["observability"]) == 3  # type: ignore[arg-type]
+        for row in long_rows
+    )
+    assert MATRIX["all-on"] in long_rows
+
+
 @pytest.mark.parametrize("name", MATRIX)
 def test_each_matrix_project_renders_without_residue(tmp_path: Path, name: str) -> None:
-    project = render(tmp_path / "svc", **MATRIX[name])
+    project = render(
+        tmp_path / "svc", **MATRIX[name], project_name=project_name_of(name, MATRIX[name])
+    )
 
     assert template_residue(project) == []
 
@@ -46,7 +67,9 @@ def _needs_services(row: dict[str, object]) -> list[pytest.MarkDecorator]:
     "name", [pytest.param(name, marks=_needs_services(row)) for name, row in MATRIX.items()]
 )
 def test_each_matrix_project_passes_its_own_checks(tmp_path: Path, name: str) -> None:
-    project = render(tmp_path / "svc", **MATRIX[name])
+    project = render(
+        tmp_path / "svc", **MATRIX[name], project_name=project_name_of(name, MATRIX[name])
+    )
 
     failures = check_project(project)
 
