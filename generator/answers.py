@@ -15,15 +15,21 @@ from pathlib import Path
 import yaml
 
 from generator.errors import UsageError
-from generator.questions import Question
+from generator.questions import Question, joined_items
 from generator.text import one_line
 
 
 def split_pairs(
-    arguments: Iterable[str], *, option: str = "", bare_means_true: bool = False
+    arguments: Iterable[str],
+    *,
+    option: str = "",
+    bare_means_true: bool = False,
+    multiselect: Collection[str] = (),
 ) -> dict[str, object]:
     """Split KEY=VALUE arguments (of `option`, e.g. --data, if any); a later KEY wins.
 
+    The values of a KEY in `multiselect` (a multiple-choice question) add up instead:
+    `observability=otel observability=sentry` is `observability=otel,sentry`.
     `bare_means_true`: a bare KEY is KEY=true (`scaffold enable docker`).
     """
     pairs: dict[str, object] = {}
@@ -33,8 +39,16 @@ def split_pairs(
         if not key or not (separator or bare_means_true):
             expects = f"{option} expects" if option else "expected"
             raise UsageError(f"{expects} KEY=VALUE, got {argument!r}")
+        earlier = pairs.get(key)
+        if separator and key in multiselect and isinstance(earlier, str):
+            value = joined_items([earlier, value])
         pairs[key] = value if separator else True
     return pairs
+
+
+def multiselect_names(questions: Iterable[Question]) -> frozenset[str]:
+    """The questions whose answer is a list of choices: their repeated values add up."""
+    return frozenset(question.name for question in questions if question.multiselect)
 
 
 def load_data_file(path: Path) -> dict[str, object]:
@@ -72,7 +86,12 @@ def collect_answers(
         refuse_unknown(data, names, option="--data")
         refuse_unknown(preset, names, option="--data-file")
     by_name = {question.name: question for question in questions}
-    given = {key: value for key, value in flags.items() if value is not None}
+    # A multiselect flag is repeatable: its value is the list of the texts it was given.
+    given = {
+        key: joined_items(value) if isinstance(value, list) else value
+        for key, value in flags.items()
+        if value is not None
+    }
     # Lowest precedence first: each later source overwrites what an earlier one set.
     return {
         **parse_answers(preset, questions, option="--data-file", also_known=None),

@@ -7,7 +7,7 @@ PyYAML rather than copier reads the file: importing copier costs about half a se
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
@@ -123,6 +123,15 @@ def _items(value: object, label: str) -> list[object]:
     raise UsageError(
         f"invalid value for {label}: {value!r} (expected a list, e.g. otel,sentry; empty for none)"
     )
+
+
+def joined_items(texts: Iterable[str]) -> str:
+    """The texts of a multiselect question given more than once, as one answer.
+
+    >>> joined_items(["otel", "prometheus,sentry"])
+    'otel,prometheus,sentry'
+    """
+    return ",".join(texts)
 
 
 def parse_bool(value: object, label: str) -> bool:

@@ -29,6 +29,22 @@ def test_pairs_split_at_the_first_equals_and_a_later_key_wins() -> None:
     assert pairs == {"name": "a=b", "docker": "yes"}
 
 
+def test_a_repeated_multiselect_key_keeps_every_value_and_other_keys_keep_the_last() -> None:
+    pairs = split_pairs(
+        ["observability=otel", "docker=no", "observability=prometheus,sentry", "docker=yes"],
+        option="--data",
+        multiselect={"observability"},
+    )
+
+    assert pairs == {"observability": "otel,prometheus,sentry", "docker": "yes"}
+    observability = Question(
+        "observability", "str", default=[], choices=("otel", "sentry"), multiselect=True
+    )
+    flags = {"observability": ["otel", "sentry"]}  # a repeated flag: one text per use
+    parsed = collect_answers([observability], flags=flags, data={}, preset={})
+    assert parsed == {"observability": ["otel", "sentry"]}
+
+
 def test_a_bare_key_is_true_only_where_enable_asks_for_it() -> None:
     assert split_pairs(["docker", "task_queue=taskiq"], bare_means_true=True) == {
         "docker": True,

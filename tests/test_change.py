@@ -332,6 +332,21 @@ def test_set_takes_a_multiselect_answer_as_comma_separated_choices(project: Path
     assert not (package / "core" / "tracing.py").exists()
 
 
+def test_set_and_enable_keep_every_value_of_a_repeated_multiselect_answer(
+    project: Path,
+) -> None:
+    result = scaffold("set", "observability=otel", "observability=sentry", "-C", project)
+
+    assert result.exit_code == 0, result.output
+    assert recorded_answers(project)["observability"] == ["otel", "sentry"]
+    commit_all(project, "otel and sentry")
+
+    result = scaffold("enable", "observability=prometheus", "observability=otel", "-C", project)
+
+    assert result.exit_code == 0, result.output
+    assert recorded_answers(project)["observability"] == ["otel", "prometheus"]
+
+
 def test_set_takes_a_preset_data_file(project: Path, tmp_path: Path) -> None:
     preset = tmp_path / "team.yml"
     preset.write_text("ci: gitlab\nauthor_name: Payments Team\n", encoding="utf-8")

@@ -225,6 +225,56 @@ def test_multiselect_answers_are_lists_from_flag_data_and_preset(
     ]
 
 
+def test_a_repeated_multiselect_flag_or_data_key_keeps_every_value(
+    tmp_path: Path, copier_calls: list[dict[str, Any]]
+) -> None:
+    base = ("--project-name", "X", "--defaults")
+
+    results = [
+        scaffold("new", str(tmp_path / "a"), *base, "--observability", "otel,sentry"),
+        scaffold(
+            "new",
+            str(tmp_path / "b"),
+            *base,
+            "--observability",
+            "otel",
+            "--observability",
+            "sentry",
+        ),
+        scaffold(
+            "new",
+            str(tmp_path / "c"),
+            *base,
+            "-d",
+            "observability=otel",
+            "-d",
+            "observability=sentry",
+        ),
+        scaffold(
+            "new", str(tmp_path / "d"), *base, "--observability", "otel", "--observability", ""
+        ),
+    ]
+
+    assert [result.exit_code for result in results] == [0, 0, 0, 0], results[-1].output
+    assert [call["data"]["observability"] for call in copier_calls] == [
+        ["otel", "sentry"],
+        ["otel", "sentry"],
+        ["otel", "sentry"],
+        ["otel"],
+    ]
+
+
+def test_a_bad_choice_in_any_use_of_a_repeated_multiselect_flag_is_refused() -> None:
+    result = scaffold(
+        "new", "x", "--project-name", "X", "--observability", "jaeger", "--observability", "otel"
+    )
+
+    assert result.exit_code == 2
+    assert error_line(result) == (
+        "error: invalid value for --observability: 'jaeger' (choose from otel, prometheus, sentry)"
+    )
+
+
 # --- rendering -----------------------------------------------------------------------------------
 
 

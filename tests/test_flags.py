@@ -95,6 +95,48 @@ def test_a_bool_question_is_an_on_off_flag_and_the_others_take_a_value() -> None
     assert (docker.default, queue.default) == (None, None), "an option not given is no answer"
 
 
+def test_a_multiselect_question_is_a_repeatable_option_and_its_help_says_so() -> None:
+    questions = [
+        Question("observability", "str", default=[], choices=("otel", "sentry"), multiselect=True)
+    ]
+    app = typer.Typer()
+
+    @app.command()
+    @with_question_options(questions)
+    def command(**question_flags: object) -> None:
+        """Takes one option per question."""
+
+    [option] = [p for p in typer.main.get_command(app).params if p.name == "observability"]
+    assert isinstance(option, typer.core.TyperOption)
+    assert option.multiple
+    assert (option.opts, option.metavar) == (["--observability"], "[otel|sentry],...")
+    assert "Repeatable: each use adds its choices" in (option.help or "")
+    assert option.default is None, "an option not given is no answer"
+
+
+def test_new_help_says_a_multiselect_flag_is_repeatable() -> None:
+    result = scaffold("new", "--help")
+
+    assert result.exit_code == 0, result.output
+    text = _unwrapped(result.stdout)
+    assert "--observability [otel|prometheus|sentry],..." in text
+    assert "Repeatable: each use adds its choices ('' for none)" in text
+    assert "A multiple-choice question given again adds its choices" in text
+
+
+def test_a_repeated_multiselect_flag_completes_its_choices() -> None:
+    result = scaffold(
+        env={
+            "_SCAFFOLD_COMPLETE": "complete_bash",
+            "COMP_WORDS": "scaffold new svc --observability otel --observability otel,s",
+            "COMP_CWORD": "6",
+        }
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == ["otel,sentry"]
+
+
 def test_a_question_named_like_an_option_of_the_command_is_refused() -> None:
     def command(*, force: bool = False, **question_flags: object) -> None:
         """A command with its own --force."""

@@ -68,7 +68,9 @@ def set_answers(
     before the project is touched.
     """
     with reported_errors(ctx):
-        given = answers.split_pairs(assignments or [])
+        given = answers.split_pairs(
+            assignments or [], multiselect=answers.multiselect_names(QUESTIONS)
+        )
         preset = {} if data_file is None else answers.load_data_file(data_file)
         _set(path, template, from_ref, {**preset, **given}, conflict=conflict, pretend=pretend)
 
@@ -89,7 +91,9 @@ def enable_features(
     `scaffold set docker=true http_client=true task_queue=taskiq`.
     """
     with reported_errors(ctx):
-        given = answers.split_pairs(features, bare_means_true=True)
+        given = answers.split_pairs(
+            features, bare_means_true=True, multiselect=answers.multiselect_names(QUESTIONS)
+        )
         bools = {question.name for question in QUESTIONS if question.type == "bool"}
         for name in (feature for feature in features if "=" not in feature):
             if name.strip() not in bools:

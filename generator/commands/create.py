@@ -69,7 +69,9 @@ def new(
         given = answers.collect_answers(
             questions,
             flags=question_flags,
-            data=answers.split_pairs(data or [], option="--data"),
+            data=answers.split_pairs(
+                data or [], option="--data", multiselect=answers.multiselect_names(questions)
+            ),
             preset={} if data_file is None else answers.load_data_file(data_file),
             allow_unknown=not bundled,
         )

@@ -51,10 +51,15 @@ def with_question_options(questions: Sequence[Question]) -> Callable[[_Command],
 def question_option(question: Question) -> inspect.Parameter:
     """The parameter of one question: `--name/--no-name` for a bool, else `--name VALUE`.
 
-    A multiselect question takes its choices comma-separated: `--observability otel,sentry`.
+    A multiselect question is repeatable and takes its choices comma-separated too:
+    `--observability otel --observability sentry` is `--observability otel,sentry`.
     """
     default = question.default_label()
-    help_text = f"{question.help}  [default: {default}]" if default else question.help
+    help_text = question.help
+    if question.multiselect:
+        help_text += " Repeatable: each use adds its choices ('' for none)."
+    if default:
+        help_text += f"  [default: {default}]"
     annotation: object
     if question.type == "bool":
         flags = f"{question.flag}/--no-{question.flag.removeprefix('--')}"
@@ -64,7 +69,7 @@ def question_option(question: Question) -> inspect.Parameter:
         choices = [format_value(choice) for choice in question.choices]
         metavar = f"[{'|'.join(choices)}]" if choices else _METAVARS.get(question.type, "TEXT")
         if question.multiselect:
-            metavar += ",..."  # comma-separated; "" for none
+            metavar += ",..."  # comma-separated, repeatable; "" for none
 
         def complete(incomplete: str) -> list[str]:
             # A multiselect value completes its last comma-separated item.
@@ -75,7 +80,7 @@ def question_option(question: Question) -> inspect.Parameter:
             return [prefix + choice for choice in choices if choice.startswith(last)]
 
         annotation = Annotated[
-            str | None,
+            list[str] | None if question.multiselect else str | None,
             typer.Option(
                 question.flag,
                 help=help_text,

@@ -40,7 +40,9 @@ DataOption = Annotated[
         "--data",
         "-d",
         metavar="KEY=VALUE",
-        help="Answer a question by name (repeatable); the value is parsed by its type.",
+        help="Answer a question by name (repeatable); the value is parsed by its type. A"
+        " multiple-choice question given again adds its choices: -d observability=otel"
+        " -d observability=sentry.",
     ),
 ]
 SourceOption = Annotated[
@@ -147,7 +149,8 @@ Assignments = Annotated[
     list[str] | None,
     typer.Argument(
         metavar="KEY=VALUE...",
-        help="New answers, e.g. task_queue=taskiq log_format=console.",
+        help="New answers, e.g. task_queue=taskiq log_format=console; a multiple-choice"
+        " question given twice keeps both (observability=otel observability=sentry).",
         show_default=False,
     ),
 ]
@@ -156,7 +159,7 @@ Features = Annotated[
     typer.Argument(
         metavar="NAME[=VALUE]...",
         help="Features to turn on: a yes/no question by name (docker), or NAME=VALUE"
-        " (task_queue=taskiq).",
+        " (task_queue=taskiq); a multiple-choice question given twice keeps both.",
         show_default=False,
     ),
 ]
