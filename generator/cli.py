@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from generator.commands import change, compare, create
+from generator.commands import add, change, compare, create
 from generator.commands.failures import FlagAwareCommand, OneLineErrorsGroup
 
 app = typer.Typer(
@@ -55,6 +55,7 @@ app.command("set")(change.set_answers)
 app.command("enable")(change.enable_features)
 app.command("check")(compare.check_for_update)
 app.command("drift")(compare.report_drift)
+app.add_typer(add.app, name="add")
 
 
 def main() -> None:

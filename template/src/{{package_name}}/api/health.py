@@ -2,10 +2,7 @@
 
 from typing import Literal
 
-from fastapi import APIRouter
 from pydantic import BaseModel
-
-router = APIRouter(tags=["health"])
 
 
 class Health(BaseModel, frozen=True):
@@ -15,7 +12,6 @@ class Health(BaseModel, frozen=True):
 HEALTHY = Health()  # one answer for every probe
 
 
-@router.get("/health")
 async def health() -> Health:
     """Liveness probe."""
     return HEALTHY

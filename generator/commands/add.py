@@ -1,0 +1,124 @@
+"""`scaffold add KIND NAME`: grow a generated project in the template's shape.
+
+Each kind is a sub-template of the bundled template (`generator.parts`); its inputs are checked
+before anything renders, and nothing is written unless every file it creates is new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from generator.commands.failures import reported_errors
+from generator.errors import UsageError
+
+if TYPE_CHECKING:
+    from generator.parts import Edit
+
+FIELD_HELP = (
+    "NAME:TYPE[:unique][?]: TYPE is str, text, int, bool, float, decimal, date, datetime or uuid;"
+    " :unique answers a duplicate with 409; a final ? makes the field optional."
+)
+
+app = typer.Typer(
+    name="add",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="Add a resource, an upstream client, a background task or a job to a generated project.",
+)
+
+PathOption = Annotated[
+    Path,
+    typer.Option(
+        "--path", "-C", "--project", metavar="PATH", help="The generated project.", show_default="."
+    ),
+]
+DryRunOption = Annotated[
+    bool,
+    typer.Option("--dry-run", help="List the files it would create and change; write nothing."),
+]
+
+
+@app.command("resource")
+def add_resource(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Singular, snake_case: order.")],
+    fields: Annotated[
+        list[str] | None, typer.Argument(metavar="FIELD...", help=FIELD_HELP, show_default=False)
+    ] = None,
+    *,
+    plural: Annotated[
+        str | None,
+        typer.Option(help="The table's and the URL's name; derived from NAME (order → orders)."),
+    ] = None,
+    path: PathOption = Path(),
+    dry_run: DryRunOption = False,
+) -> None:
+    """A database resource: model, schemas, repository, routes, migration and their tests.
+
+    scaffold add resource order customer:str:unique total:decimal paid:bool note:text?
+    """
+    with reported_errors(ctx):
+        from generator import project, resources
+
+        recorded = project.read_answers(path)
+        _require(
+            recorded,
+            "database",
+            "none",
+            "a resource needs a database: scaffold enable database=sqlite",
+        )
+        package = str(recorded["package_name"])
+        parsed = resources.parse_fields(fields or [])
+        plural_name = plural or resources.plural_of(name)
+        resources.check_names(path, package, name, plural_name)
+        data = resources.answers(path, package, name, plural_name, parsed)
+        _add(
+            path,
+            "resource",
+            plural_name,
+            data,
+            resources.edits(package, plural_name),
+            next_commands=["uv run alembic upgrade head", "uv run pytest"],
+            dry_run=dry_run,
+        )
+
+
+def _require(recorded: Mapping[str, object], question: str, off: object, message: str) -> None:
+    if recorded.get(question, off) == off:
+        raise UsageError(message)
+
+
+def _add(
+    path: Path,
+    kind: str,
+    name: str,
+    data: Mapping[str, object],
+    edits: Sequence[Edit],
+    *,
+    next_commands: Sequence[str],
+    dry_run: bool,
+) -> None:
+    from generator import parts
+    from generator.console import new_console
+
+    with parts.plan(kind, path, data, name, edits) as (root, plan):
+        if not dry_run:
+            parts.write(root, path, plan)
+    console = new_console(markup=False)
+    verb = "Would add" if dry_run else "Added"
+    console.print(f"{verb} {kind} {name}:")
+    for created in plan.created:
+        console.print(f"  create  {created}")
+    for edited in plan.edited:
+        console.print(f"  change  {edited}")
+    if plan.manual:
+        console.print("Add by hand (the place for it was rewritten):")
+        for edit in plan.manual:
+            console.print(f"  {edit.path}: {edit.line}")
+    console.print("Next:")
+    for command in next_commands:
+        console.print(f"  {command}")
