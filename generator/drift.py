@@ -25,7 +25,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Final
 
-from generator import git, rendering
+from generator import additions, git, parts, rendering
 from generator.errors import UsageError
 from generator.files import files_under
 from generator.project import ANSWERS_FILE, Project
@@ -68,6 +68,7 @@ def compare(project: Project, *, ignore: Sequence[str]) -> Drift:
     with rendering.rendered_in_scratch(
         project.source, project.path, project.answers, vcs_ref=project.version, defaults=True
     ) as (standard_root, _):
+        additions.replay(standard_root, project.path)  # what `scaffold add` added is standard too
         standard = _kept(_all_files(standard_root), globs)
         mine = _kept(project_files(project.path), globs)
         changed = sorted(
@@ -119,7 +120,9 @@ def _kept(paths: Iterable[str], globs: Sequence[str]) -> set[str]:
     return {
         path
         for path in paths
-        if path != ANSWERS_FILE and not any(_matches(path, glob) for glob in globs)
+        if path != ANSWERS_FILE
+        and not parts.is_part_answers(path)
+        and not any(_matches(path, glob) for glob in globs)
     }
 
 

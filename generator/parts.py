@@ -133,6 +133,45 @@ def recorded_parts(project: Path) -> list[tuple[str, dict[str, object]]]:
     return found
 
 
+def replay(
+    standard: Path,
+    project: Path,
+    *,
+    named_by: Mapping[str, str],
+    edits_for: Callable[[str, Mapping[str, object]], Sequence[Edit]],
+) -> None:
+    """Render each part recorded in `project` onto `standard`, with its lines, as `add` did.
+
+    `named_by[kind]` is the answer that names a part of that kind; `edits_for` its lines.
+    """
+    import copier
+
+    from generator.rendering import copier_errors
+
+    for kind, recorded in recorded_parts(project):
+        data = {key: value for key, value in recorded.items() if not key.startswith("_")}
+        if kind not in named_by:
+            raise UsageError(f"{project}: a part of unknown kind {kind!r} was added")
+        name = str(data.get(named_by[kind], ""))
+        with copier_errors():
+            copier.run_copy(
+                str(part_source(kind)),
+                standard,
+                data=data,
+                answers_file=answers_file(kind, name),
+                defaults=True,
+                overwrite=True,
+                unsafe=False,
+                quiet=True,
+            )
+        for edit in edits_for(kind, data):
+            target = standard / edit.path
+            current = _read(target)
+            changed = None if current is None else edit.apply(current)
+            if changed is not None:
+                target.write_text(changed, encoding="utf-8")
+
+
 def is_part_answers(path: str) -> bool:
     return PART_ANSWERS.match(path) is not None
 

@@ -129,21 +129,21 @@ def plural_of(word: str) -> str:
 
 
 def check_names(project: Path, package: str, resource: str, plural: str) -> None:
-    reserved = _CODE_NAMES | _PROJECT_MODULES
-    check_name(resource, "resource", limit=RESOURCE_MAX, reserved=reserved)
-    check_name(plural, "plural", limit=RESOURCE_MAX + 4, reserved=reserved)
+    check_name(resource, "resource", limit=RESOURCE_MAX, reserved=_CODE_NAMES)
+    check_name(plural, "plural", limit=RESOURCE_MAX + 4, reserved=_CODE_NAMES)
     if plural == resource:
         raise UsageError(f"the plural of {resource!r} must differ from it: pass --plural")
-    source = project / "src" / package
-    for path in (
-        source / plural,
-        source / f"{plural}.py",
-        source / "api" / "routes" / f"{plural}.py",
-    ):
-        if path.exists():
-            raise ScaffoldError(f"{path.relative_to(project)} already exists: the name is taken")
     if (project / parts.answers_file("resource", plural)).exists():
         raise ScaffoldError(f"the project already has a resource {plural!r}")
+    source = Path("src", package)
+    for name in (resource, plural):
+        for path in (
+            source / name,
+            source / f"{name}.py",
+            source / "api" / "routes" / f"{name}.py",
+        ):
+            if name in _PROJECT_MODULES or (project / path).exists():
+                raise UsageError(f"{name!r} clashes with a module of the project: {path}")
 
 
 _REVISION: Final = re.compile(r'^revision(?:: str)? = ["\'](\w+)["\']', re.MULTILINE)

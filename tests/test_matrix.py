@@ -16,9 +16,23 @@ from tests.matrix import (
     pairs_of,
     project_name_of,
 )
+from tests.helpers import scaffold
 from tests.projects import check_project, describe_failures, render, template_residue
 
 MATRIX = matrix()
+# Every field type, on each row with a database: SQLite and PostgreSQL, short and long names.
+INVOICE = (
+    "invoice",
+    "number:str:unique",
+    "total:decimal",
+    "paid:bool",
+    "issued_on:date",
+    "due_at:datetime?",
+    "line_count:int",
+    "weight:float?",
+    "reference:uuid:unique",
+    "note:text?",
+)
 
 
 def test_the_matrix_covers_every_pair_of_option_values() -> None:
@@ -66,11 +80,19 @@ def _needs_services(row: dict[str, object]) -> list[pytest.MarkDecorator]:
 @pytest.mark.parametrize(
     "name", [pytest.param(name, marks=_needs_services(row)) for name, row in MATRIX.items()]
 )
-def test_each_matrix_project_passes_its_own_checks(tmp_path: Path, name: str) -> None:
+def test_each_matrix_project_passes_its_own_checks_after_scaffold_add(tmp_path: Path, name: str) -> None:
     project = render(
         tmp_path / "svc", **MATRIX[name], project_name=project_name_of(name, MATRIX[name])
     )
 
+    grow(project, MATRIX[name])
     failures = check_project(project)
 
     assert not failures, describe_failures(failures)
+
+
+def grow(project: Path, row: dict[str, object]) -> None:
+    """Add with `scaffold add` what the row's options allow, as a team would on day two."""
+    if row["database"] != "none":
+        result = scaffold("add", "resource", *INVOICE, "--path", project)
+        assert result.exit_code == 0, result.output

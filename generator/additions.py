@@ -1,0 +1,24 @@
+"""The kinds `scaffold add` knows, for the commands that see added parts again (`drift`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+from generator import parts, resources
+
+# The answer that names a part in its answers file (`.copier-answers.<kind>-<name>.yml`).
+NAMED_BY: Final = {"resource": "plural"}
+
+
+def edits_for(kind: str, data: Mapping[str, object]) -> list[parts.Edit]:
+    """The lines a part of `kind` with these answers adds to the project's own files."""
+    if kind == "resource":
+        return resources.edits(str(data["package_name"]), str(data["plural"]))
+    return []
+
+
+def replay(standard: Path, project: Path) -> None:
+    """Every part added to `project`, rendered again onto `standard` (see `parts.replay`)."""
+    parts.replay(standard, project, named_by=NAMED_BY, edits_for=edits_for)
