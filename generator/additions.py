@@ -6,16 +6,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from generator import parts, resources
+from generator import clients, parts, resources
 
 # The answer that names a part in its answers file (`.copier-answers.<kind>-<name>.yml`).
-NAMED_BY: Final = {"resource": "plural"}
+NAMED_BY: Final = {"resource": "plural", "client": "client"}
 
 
 def edits_for(kind: str, data: Mapping[str, object]) -> list[parts.Edit]:
     """The lines a part of `kind` with these answers adds to the project's own files."""
     if kind == "resource":
         return resources.edits(str(data["package_name"]), str(data["plural"]))
+    if kind == "client":
+        return clients.edits(str(data["package_name"]), str(data["client"]), str(data["base_url"]))
     return []
 
 

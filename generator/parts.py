@@ -238,3 +238,67 @@ def sorted_import(module: str) -> Callable[[str], str | None]:
         return "".join(lines)
 
     return apply
+
+
+def after_matching(pattern: str, line: str) -> Callable[[str], str | None]:
+    """Add `line` after the last line that matches the regular expression `pattern`."""
+    compiled = re.compile(pattern)
+
+    def apply(text: str) -> str | None:
+        lines = text.splitlines(keepends=True)
+        if line + "\n" in lines:
+            return text
+        places = [number for number, each in enumerate(lines) if compiled.match(each)]
+        if not places:
+            return None
+        lines.insert(places[-1] + 1, line + "\n")
+        return "".join(lines)
+
+    return apply
+
+
+def at_the_end(block: str) -> Callable[[str], str | None]:
+    """Add `block` at the end of the module, two blank lines after what is there."""
+
+    def apply(text: str) -> str | None:
+        if block in text:
+            return text
+        return text.rstrip("\n") + "\n\n\n" + block + "\n"
+
+    return apply
+
+
+_RELATIVE_IMPORT = re.compile(r"^from (\.+[\w.]*) import ")
+
+
+def sorted_relative_import(statement: str) -> Callable[[str], str | None]:
+    """Add the import `statement` among the module's `from ..x import` lines, sorted by module.
+
+    As ruff's isort sorts them: the farther package first (`..` before `.`), then by name.
+    """
+    new = _RELATIVE_IMPORT.match(statement)
+    assert new is not None, statement
+
+    def key(module: str) -> tuple[int, str]:
+        return (-(len(module) - len(module.lstrip("."))), module.lstrip("."))
+
+    def apply(text: str) -> str | None:
+        if statement in text:
+            return text
+        lines = text.splitlines(keepends=True)
+        starts = [(n, m[1]) for n, each in enumerate(lines) if (m := _RELATIVE_IMPORT.match(each))]
+        if not starts:
+            return None
+        later = [number for number, module in starts if key(module) > key(new[1])]
+        if later:
+            place = later[0]
+        else:
+            place = starts[-1][0] + 1
+            if lines[starts[-1][0]].rstrip().endswith("("):
+                while place < len(lines) and lines[place].strip() != ")":
+                    place += 1
+                place += 1
+        lines.insert(place, statement + "\n")
+        return "".join(lines)
+
+    return apply

@@ -87,6 +87,46 @@ def add_resource(
         )
 
 
+@app.command("client")
+def add_client(
+    ctx: typer.Context,
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The upstream, snake_case: inventory.")
+    ],
+    *,
+    base_url: Annotated[
+        str, typer.Option("--base-url", metavar="URL", help="Where the upstream answers.")
+    ],
+    path: PathOption = Path(),
+    dry_run: DryRunOption = False,
+) -> None:
+    """An upstream's client on the shared AsyncClient: its module, NAME_URL setting and tests.
+
+    scaffold add client inventory --base-url https://inventory.internal/v1/
+    """
+    with reported_errors(ctx):
+        from generator import clients, project
+
+        recorded = project.read_answers(path)
+        _require(
+            recorded,
+            "http_client",
+            False,
+            "a client needs the http client: scaffold enable http_client",
+        )
+        package = str(recorded["package_name"])
+        url = clients.check(path, package, name, base_url)
+        _add(
+            path,
+            "client",
+            name,
+            clients.answers(package, name, url),
+            clients.edits(package, name, url),
+            next_commands=["uv run pytest"],
+            dry_run=dry_run,
+        )
+
+
 def _require(recorded: Mapping[str, object], question: str, off: object, message: str) -> None:
     if recorded.get(question, off) == off:
         raise UsageError(message)
