@@ -9,7 +9,7 @@ from typing import Final
 from generator import clients, parts, resources
 
 # The answer that names a part in its answers file (`.copier-answers.<kind>-<name>.yml`).
-NAMED_BY: Final = {"resource": "plural", "client": "client"}
+NAMED_BY: Final = {"resource": "plural", "client": "client", "task": "task"}
 
 
 def edits_for(kind: str, data: Mapping[str, object]) -> list[parts.Edit]:

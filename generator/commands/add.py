@@ -127,6 +127,43 @@ def add_client(
         )
 
 
+@app.command("task")
+def add_task(
+    ctx: typer.Context,
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="What it does, snake_case: send_welcome_email.")
+    ],
+    *,
+    path: PathOption = Path(),
+    dry_run: DryRunOption = False,
+) -> None:
+    """A background task the app's task runner runs after the response, and its tests.
+
+    scaffold add task send_welcome_email
+    """
+    with reported_errors(ctx):
+        from generator import project, workers
+
+        recorded = project.read_answers(path)
+        _require(
+            recorded,
+            "background_tasks",
+            False,
+            "a task needs background tasks: scaffold enable background_tasks",
+        )
+        package = str(recorded["package_name"])
+        workers.check_task(path, package, name)
+        _add(
+            path,
+            "task",
+            name,
+            workers.task_answers(package, name),
+            [],
+            next_commands=["uv run pytest"],
+            dry_run=dry_run,
+        )
+
+
 def _require(recorded: Mapping[str, object], question: str, off: object, message: str) -> None:
     if recorded.get(question, off) == off:
         raise UsageError(message)
