@@ -195,6 +195,97 @@ def test_added_parts_are_not_drift(project: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
+def test_a_client_adds_its_module_its_setting_and_its_dependency(project: Path) -> None:
+    result = scaffold(
+        "add", "client", "inventory", "--base-url", "https://inventory.internal/v1", "-C", project
+    )
+
+    assert result.exit_code == 0, result.output
+    assert (project / f"src/{PACKAGE}/services/http/inventory.py").is_file()
+    assert (project / "tests/services/http/test_inventory.py").is_file()
+    config = (project / f"src/{PACKAGE}/core/config.py").read_text()
+    assert '    inventory_url: HttpUrl = HttpUrl("https://inventory.internal/v1/")\n' in config
+    assert (
+        "INVENTORY_URL=https://inventory.internal/v1/\n" in (project / ".env.example").read_text()
+    )
+    deps = (project / f"src/{PACKAGE}/api/deps.py").read_text()
+    assert deps.endswith(
+        "InventoryClientDep = Annotated[InventoryClient, Depends(get_inventory_client)]\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["inventory", "--base-url", "ftp://inventory/"], "must be an http:// or https:// URL"),
+        (["inventory", "--base-url", "https:///v1/"], "with a host"),
+        (["inventory", "--base-url", 'https://x/"'], "must not hold spaces, quotes"),
+        (["upstreams", "--base-url", "https://x/"], "taken by the generated code"),
+        (["upstream_a", "--base-url", "https://x/"], "already has a setting upstream_a_url"),
+        (["Inventory", "--base-url", "https://x/"], "must be snake_case"),
+    ],
+)
+def test_a_bad_client_is_refused_in_one_line_and_nothing_changes(
+    project: Path, arguments: list[str], message: str
+) -> None:
+    before = snapshot(project)
+
+    result = scaffold("add", "client", *arguments, "--path", project)
+
+    assert result.exit_code != 0
+    assert message in error_line(result)
+    assert snapshot(project) == before
+
+
+def test_a_task_adds_its_module_and_its_tests(project: Path) -> None:
+    result = scaffold("add", "task", "send_welcome_email", "--path", project)
+
+    assert result.exit_code == 0, result.output
+    assert (project / f"src/{PACKAGE}/tasks/send_welcome_email.py").is_file()
+    assert (project / "tests/tasks/test_send_welcome_email.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["runner"], "taken by the generated code"),
+        (["audit"], "taken by the generated code"),
+        (["import"], "is a Python keyword"),
+        (["send-email"], "must be snake_case"),
+    ],
+)
+def test_a_bad_task_is_refused_in_one_line_and_nothing_changes(
+    project: Path, arguments: list[str], message: str
+) -> None:
+    before = snapshot(project)
+
+    result = scaffold("add", "task", *arguments, "--path", project)
+
+    assert result.exit_code != 0
+    assert message in error_line(result)
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "arguments", "answers", "message"),
+    [
+        ("client", ["api", "--base-url", "https://x/"], {"http_client": False}, "needs the http"),
+        ("task", ["send_email"], {"background_tasks": False}, "needs background tasks"),
+    ],
+)  # fmt: skip
+def test_a_kind_the_options_do_not_support_is_refused(
+    tmp_path: Path, kind: str, arguments: list[str], answers: dict[str, object], message: str
+) -> None:
+    project = render(tmp_path / "svc", **answers)
+    before = snapshot(project)
+
+    result = scaffold("add", kind, *arguments, "--path", project)
+
+    assert result.exit_code == 2
+    assert message in error_line(result)
+    assert snapshot(project) == before
+
+
 # --- the project's own checks, its migrations and the running service -------------------------
 
 

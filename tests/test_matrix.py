@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import scaffold
 from tests.matrix import (
     LONG_PROJECT_NAME,
     covering_array,
@@ -16,7 +17,6 @@ from tests.matrix import (
     pairs_of,
     project_name_of,
 )
-from tests.helpers import scaffold
 from tests.projects import check_project, describe_failures, render, template_residue
 
 MATRIX = matrix()
@@ -80,7 +80,9 @@ def _needs_services(row: dict[str, object]) -> list[pytest.MarkDecorator]:
 @pytest.mark.parametrize(
     "name", [pytest.param(name, marks=_needs_services(row)) for name, row in MATRIX.items()]
 )
-def test_each_matrix_project_passes_its_own_checks_after_scaffold_add(tmp_path: Path, name: str) -> None:
+def test_each_matrix_project_passes_its_own_checks_after_scaffold_add(
+    tmp_path: Path, name: str
+) -> None:
     project = render(
         tmp_path / "svc", **MATRIX[name], project_name=project_name_of(name, MATRIX[name])
     )
@@ -93,6 +95,13 @@ def test_each_matrix_project_passes_its_own_checks_after_scaffold_add(tmp_path: 
 
 def grow(project: Path, row: dict[str, object]) -> None:
     """Add with `scaffold add` what the row's options allow, as a team would on day two."""
+    additions = []
     if row["database"] != "none":
-        result = scaffold("add", "resource", *INVOICE, "--path", project)
+        additions.append(["resource", *INVOICE])
+    if row["http_client"]:
+        additions.append(["client", "inventory", "--base-url", "https://inventory.internal/v1/"])
+    if row["background_tasks"]:
+        additions.append(["task", "send_welcome_email"])
+    for addition in additions:
+        result = scaffold("add", *addition, "--path", project)
         assert result.exit_code == 0, result.output
