@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from generator import clients, parts, resources
+from generator import clients, parts, resources, workers
 
 # The answer that names a part in its answers file (`.copier-answers.<kind>-<name>.yml`).
-NAMED_BY: Final = {"resource": "plural", "client": "client", "task": "task"}
+NAMED_BY: Final = {"resource": "plural", "client": "client", "task": "task", "job": "job"}
 
 
 def edits_for(kind: str, data: Mapping[str, object]) -> list[parts.Edit]:
@@ -18,6 +18,8 @@ def edits_for(kind: str, data: Mapping[str, object]) -> list[parts.Edit]:
         return resources.edits(str(data["package_name"]), str(data["plural"]))
     if kind == "client":
         return clients.edits(str(data["package_name"]), str(data["client"]), str(data["base_url"]))
+    if kind == "job":
+        return workers.job_edits(str(data["package_name"]), str(data["job"]))
     return []
 
 

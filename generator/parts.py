@@ -257,6 +257,23 @@ def after_matching(pattern: str, line: str) -> Callable[[str], str | None]:
     return apply
 
 
+def before_matching(pattern: str, line: str) -> Callable[[str], str | None]:
+    """Add `line` before the first line that matches the regular expression `pattern`."""
+    compiled = re.compile(pattern)
+
+    def apply(text: str) -> str | None:
+        lines = text.splitlines(keepends=True)
+        if line + "\n" in lines:
+            return text
+        places = [number for number, each in enumerate(lines) if compiled.match(each)]
+        if not places:
+            return None
+        lines.insert(places[0], line + "\n")
+        return "".join(lines)
+
+    return apply
+
+
 def at_the_end(block: str) -> Callable[[str], str | None]:
     """Add `block` at the end of the module, two blank lines after what is there."""
 

@@ -14,6 +14,10 @@ from generator.errors import ScaffoldError
 from generator.resources import check_name
 
 NAME_MAX: Final = 24  # the longest generated line stays under 100 columns, whatever the package
+# Modules of services/queue/ and names the job's code uses.
+_QUEUE_MODULES: Final = frozenset(
+    {"adapter", "base", "broker", "celery_app", "jobs", "report", "subject", "task"}
+)
 # Modules the template's tasks/ may hold, and names its code uses.
 _TASK_MODULES: Final = frozenset(
     {"audit", "metrics", "notifications", "outbox", "relay", "runner", "webhook", "logger"}
@@ -29,3 +33,29 @@ def check_task(project: Path, package: str, name: str) -> None:
 
 def task_answers(package: str, name: str) -> dict[str, object]:
     return {"package_name": package, "task": name}
+
+
+def check_job(project: Path, package: str, name: str) -> None:
+    check_name(name, "job", limit=NAME_MAX, reserved=_QUEUE_MODULES)
+    module = Path("src", package, "services", "queue", f"{name}.py")
+    if (project / module).exists() or (project / parts.answers_file("job", name)).exists():
+        raise ScaffoldError(f"{module} already exists: the project has a job {name!r}")
+
+
+def job_answers(package: str, name: str, task_queue: str) -> dict[str, object]:
+    return {"package_name": package, "job": name, "task_queue": task_queue}
+
+
+def job_edits(package: str, name: str) -> list[parts.Edit]:
+    """The job's one line in `register_jobs`, and its import: every broker then has it."""
+    jobs = f"src/{package}/services/queue/jobs.py"
+    registration = f"    register_{name}(broker)"
+    imported = f"from .{name} import register_{name}"
+    return [
+        parts.Edit(jobs, imported, parts.sorted_relative_import(imported)),
+        parts.Edit(
+            jobs,
+            registration,
+            parts.before_matching(r"^    return broker\.register_task\(build_report", registration),
+        ),
+    ]

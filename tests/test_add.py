@@ -286,6 +286,35 @@ def test_a_kind_the_options_do_not_support_is_refused(
     assert snapshot(project) == before
 
 
+def test_a_job_adds_its_module_its_tests_and_its_line_in_register_jobs(tmp_path: Path) -> None:
+    project = render(tmp_path / "svc", task_queue="taskiq")
+
+    result = scaffold("add", "job", "rebuild_index", "--path", project)
+
+    assert result.exit_code == 0, result.output
+    assert (project / f"src/{PACKAGE}/services/queue/rebuild_index.py").is_file()
+    assert (project / "tests/services/queue/test_rebuild_index.py").is_file()
+    assert (project / "tests/integration/test_rebuild_index.py").is_file()
+    jobs = (project / f"src/{PACKAGE}/services/queue/jobs.py").read_text()
+    assert "from .rebuild_index import register_rebuild_index\n" in jobs
+    assert "    register_rebuild_index(broker)\n    return broker.register_task(" in jobs
+
+
+@pytest.mark.parametrize(
+    ("task_queue", "message"),
+    [("none", "a job needs a task queue"), ("celery", "this project's queue is celery")],
+)
+def test_a_job_needs_a_taskiq_queue(tmp_path: Path, task_queue: str, message: str) -> None:
+    project = render(tmp_path / "svc", task_queue=task_queue)
+    before = snapshot(project)
+
+    result = scaffold("add", "job", "rebuild_index", "--path", project)
+
+    assert result.exit_code == 2
+    assert message in error_line(result)
+    assert snapshot(project) == before
+
+
 # --- the project's own checks, its migrations and the running service -------------------------
 
 

@@ -164,6 +164,48 @@ def add_task(
         )
 
 
+@app.command("job")
+def add_job(
+    ctx: typer.Context,
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="What it does, snake_case: rebuild_index.")
+    ],
+    *,
+    path: PathOption = Path(),
+    dry_run: DryRunOption = False,
+) -> None:
+    """A job of the project's task queue, run by its workers, with its enqueue helper and tests.
+
+    scaffold add job rebuild_index
+    """
+    with reported_errors(ctx):
+        from generator import project, workers
+
+        recorded = project.read_answers(path)
+        queue = recorded.get("task_queue", "none")
+        _require(
+            recorded,
+            "task_queue",
+            "none",
+            "a job needs a task queue: scaffold enable task_queue=taskiq",
+        )
+        if queue != "taskiq":
+            raise UsageError(
+                f"scaffold add job writes taskiq jobs; this project's queue is {queue}"
+            )
+        package = str(recorded["package_name"])
+        workers.check_job(path, package, name)
+        _add(
+            path,
+            "job",
+            name,
+            workers.job_answers(package, name, str(queue)),
+            workers.job_edits(package, name),
+            next_commands=["uv run pytest"],
+            dry_run=dry_run,
+        )
+
+
 def _require(recorded: Mapping[str, object], question: str, off: object, message: str) -> None:
     if recorded.get(question, off) == off:
         raise UsageError(message)
