@@ -19,7 +19,8 @@ def edits_for(kind: str, data: Mapping[str, object]) -> list[parts.Edit]:
     if kind == "client":
         return clients.edits(str(data["package_name"]), str(data["client"]), str(data["base_url"]))
     if kind == "job":
-        return workers.job_edits(str(data["package_name"]), str(data["job"]))
+        package, job, queue = (str(data[key]) for key in ("package_name", "job", "task_queue"))
+        return workers.job_edits(package, job, queue)
     return []
 
 

@@ -46,16 +46,17 @@ def job_answers(package: str, name: str, task_queue: str) -> dict[str, object]:
     return {"package_name": package, "job": name, "task_queue": task_queue}
 
 
-def job_edits(package: str, name: str) -> list[parts.Edit]:
-    """The job's one line in `register_jobs`, and its import: every broker then has it."""
+def job_edits(package: str, name: str, task_queue: str) -> list[parts.Edit]:
+    """The job's one line in `register_jobs`, and its import: every broker or app then has it."""
     jobs = f"src/{package}/services/queue/jobs.py"
-    registration = f"    register_{name}(broker)"
     imported = f"from .{name} import register_{name}"
+    if task_queue == "taskiq":
+        registration = f"    register_{name}(broker)"
+        place = r"^    return broker\.register_task\(build_report"
+    else:
+        registration = f"    register_{name}(app, settings)"
+        place = r"^    return report$"
     return [
         parts.Edit(jobs, imported, parts.sorted_relative_import(imported)),
-        parts.Edit(
-            jobs,
-            registration,
-            parts.before_matching(r"^    return broker\.register_task\(build_report", registration),
-        ),
+        parts.Edit(jobs, registration, parts.before_matching(place, registration)),
     ]

@@ -300,18 +300,45 @@ def test_a_job_adds_its_module_its_tests_and_its_line_in_register_jobs(tmp_path:
     assert "    register_rebuild_index(broker)\n    return broker.register_task(" in jobs
 
 
+def test_a_celery_job_is_registered_in_register_jobs_too(tmp_path: Path) -> None:
+    project = render(tmp_path / "svc", task_queue="celery")
+
+    result = scaffold("add", "job", "rebuild_index", "--path", project)
+
+    assert result.exit_code == 0, result.output
+    jobs = (project / f"src/{PACKAGE}/services/queue/jobs.py").read_text()
+    assert "    register_rebuild_index(app, settings)\n    return report\n" in jobs
+
+
 @pytest.mark.parametrize(
-    ("task_queue", "message"),
-    [("none", "a job needs a task queue"), ("celery", "this project's queue is celery")],
+    ("arguments", "message"),
+    [
+        (["report"], "taken by the generated code"),
+        (["broker"], "taken by the generated code"),
+        (["RebuildIndex"], "must be snake_case"),
+    ],
 )
-def test_a_job_needs_a_taskiq_queue(tmp_path: Path, task_queue: str, message: str) -> None:
-    project = render(tmp_path / "svc", task_queue=task_queue)
+def test_a_bad_job_is_refused_in_one_line_and_nothing_changes(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    project = render(tmp_path / "svc", task_queue="taskiq")
+    before = snapshot(project)
+
+    result = scaffold("add", "job", *arguments, "--path", project)
+
+    assert result.exit_code != 0
+    assert message in error_line(result)
+    assert snapshot(project) == before
+
+
+def test_a_job_needs_a_task_queue(tmp_path: Path) -> None:
+    project = render(tmp_path / "svc", task_queue="none")
     before = snapshot(project)
 
     result = scaffold("add", "job", "rebuild_index", "--path", project)
 
     assert result.exit_code == 2
-    assert message in error_line(result)
+    assert "a job needs a task queue" in error_line(result)
     assert snapshot(project) == before
 
 

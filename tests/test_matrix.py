@@ -102,7 +102,7 @@ def grow(project: Path, row: dict[str, object]) -> None:
         additions.append(["client", "inventory", "--base-url", "https://inventory.internal/v1/"])
     if row["background_tasks"]:
         additions.append(["task", "send_welcome_email"])
-    if row["task_queue"] == "taskiq":
+    if row["task_queue"] != "none":
         additions.append(["job", "rebuild_index"])
     for addition in additions:
         result = scaffold("add", *addition, "--path", project)

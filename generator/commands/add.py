@@ -189,10 +189,6 @@ def add_job(
             "none",
             "a job needs a task queue: scaffold enable task_queue=taskiq",
         )
-        if queue != "taskiq":
-            raise UsageError(
-                f"scaffold add job writes taskiq jobs; this project's queue is {queue}"
-            )
         package = str(recorded["package_name"])
         workers.check_job(path, package, name)
         _add(
@@ -200,7 +196,7 @@ def add_job(
             "job",
             name,
             workers.job_answers(package, name, str(queue)),
-            workers.job_edits(package, name),
+            workers.job_edits(package, name, str(queue)),
             next_commands=["uv run pytest"],
             dry_run=dry_run,
         )
