@@ -7,6 +7,7 @@ the project after an add and runs its own checks, its migrations and the service
 from __future__ import annotations
 
 import json
+import shlex
 import urllib.request
 from pathlib import Path
 
@@ -16,10 +17,31 @@ import yaml
 from generator import resources
 from tests import template_repo
 from tests.helpers import error_line, scaffold, snapshot
-from tests.projects import check_project, describe_failures, render
+from tests.projects import REPO_ROOT, check_project, describe_failures, render
 
 PACKAGE = "orders_service"
 ORDER = ["order", "customer:str:unique", "total:decimal", "paid:bool", "note:text?"]
+
+
+def readme_add_commands() -> list[str]:
+    """The `scaffold add` commands of the README's "Growing a service", comments dropped."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Growing a service", 1)[1].split("```bash\n", 1)[1].split("```")[0]
+    return [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_the_readmes_add_commands_run_as_written(tmp_path: Path) -> None:
+    project = render(tmp_path / "svc", task_queue="taskiq")
+    commands = readme_add_commands()
+    assert len(commands) == 5
+
+    for command in commands:
+        program, *arguments = shlex.split(command)
+        assert program == "scaffold"
+        result = scaffold(*arguments, "--path", project)
+        assert result.exit_code == 0, f"$ {command}\n{result.output}"
+    for added in ("orders", "services/http/inventory.py", "tasks/send_welcome_email.py"):
+        assert (project / f"src/{PACKAGE}" / added).exists()
 
 
 def test_help_lists_the_kinds_and_the_field_types() -> None:
