@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from generator import parts
 from generator.errors import ScaffoldError, UsageError
-from generator.resources import check_name
+from generator.resources import check_name, within
 
 CLIENT_MAX: Final = 16  # the longest generated line stays under 100 columns
 # The modules of services/http, and the template's own upstream settings.
@@ -23,7 +23,8 @@ _TAKEN: Final = frozenset({"client", "problems", "transport", "upstreams", "http
 
 def check(project: Path, package: str, name: str, base_url: str) -> str:
     """Refuse a bad name or URL; the URL as the client joins paths to it (ending in a slash)."""
-    check_name(name, "client", limit=CLIENT_MAX, reserved=_TAKEN)
+    limit = within(CLIENT_MAX, f"from {package}.services.http. import (")
+    check_name(name, "client", limit=limit, reserved=_TAKEN)
     module = Path("src", package, "services", "http", f"{name}.py")
     if (project / module).exists() or (project / parts.answers_file("client", name)).exists():
         raise ScaffoldError(f"{module} already exists: the project has a client {name!r}")

@@ -128,9 +128,15 @@ def plural_of(word: str) -> str:
     return word + "s"
 
 
+def within(limit: int, line: str) -> int:
+    """`limit`, or less when `line` (a generated line, without the name) leaves less of 100."""
+    return min(limit, 100 - len(line))
+
+
 def check_names(project: Path, package: str, resource: str, plural: str) -> None:
     check_name(resource, "resource", limit=RESOURCE_MAX, reserved=_CODE_NAMES)
-    check_name(plural, "plural", limit=RESOURCE_MAX + 4, reserved=_CODE_NAMES)
+    plural_max = within(RESOURCE_MAX + 4, f"from {package}..repository import (")
+    check_name(plural, "plural", limit=plural_max, reserved=_CODE_NAMES)
     if plural == resource:
         raise UsageError(f"the plural of {resource!r} must differ from it: pass --plural")
     if (project / parts.answers_file("resource", plural)).exists():

@@ -11,7 +11,7 @@ from typing import Final
 
 from generator import parts
 from generator.errors import ScaffoldError
-from generator.resources import check_name
+from generator.resources import check_name, within
 
 NAME_MAX: Final = 24  # the longest generated line stays under 100 columns, whatever the package
 # Modules of services/queue/ and names the job's code uses.
@@ -25,7 +25,8 @@ _TASK_MODULES: Final = frozenset(
 
 
 def check_task(project: Path, package: str, name: str) -> None:
-    check_name(name, "task", limit=NAME_MAX, reserved=_TASK_MODULES)
+    limit = within(NAME_MAX, f"from {package}.tasks. import (")
+    check_name(name, "task", limit=limit, reserved=_TASK_MODULES)
     module = Path("src", package, "tasks", f"{name}.py")
     if (project / module).exists() or (project / parts.answers_file("task", name)).exists():
         raise ScaffoldError(f"{module} already exists: the project has a task {name!r}")
@@ -36,7 +37,8 @@ def task_answers(package: str, name: str) -> dict[str, object]:
 
 
 def check_job(project: Path, package: str, name: str) -> None:
-    check_name(name, "job", limit=NAME_MAX, reserved=_QUEUE_MODULES)
+    limit = within(NAME_MAX, f"from {package}.services.queue. import (")
+    check_name(name, "job", limit=limit, reserved=_QUEUE_MODULES)
     module = Path("src", package, "services", "queue", f"{name}.py")
     if (project / module).exists() or (project / parts.answers_file("job", name)).exists():
         raise ScaffoldError(f"{module} already exists: the project has a job {name!r}")

@@ -133,7 +133,7 @@ def test_schemathesis_run_against_the_running_service_finds_no_failures(
 def test_the_contract_test_fails_naming_the_check_when_a_route_answers_undocumented(
     project: Path,
 ) -> None:
-    health = project / "src" / PACKAGE / "api" / "routes" / "health.py"
+    health = project / "src" / PACKAGE / "api" / "health.py"
     original = health.read_text(encoding="utf-8")
     assert "    return HEALTHY\n" in original
     teapot = original.replace(
