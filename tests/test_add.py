@@ -175,6 +175,16 @@ def test_adding_the_same_resource_twice_is_refused(project: Path) -> None:
     assert snapshot(project) == before
 
 
+def test_an_unknown_kind_is_refused_in_one_line(project: Path) -> None:
+    before = snapshot(project)
+
+    result = scaffold("add", "widget", "gadget", "--path", project)
+
+    assert result.exit_code == 2
+    assert "widget" in error_line(result)
+    assert snapshot(project) == before
+
+
 def test_outside_a_generated_project_nothing_is_added(tmp_path: Path) -> None:
     result = scaffold("add", "resource", *ORDER, "--path", tmp_path)
 
@@ -210,7 +220,13 @@ def test_a_rewritten_router_gets_the_line_printed_instead(project: Path) -> None
 
 
 def test_added_parts_are_not_drift(project: Path) -> None:
-    assert scaffold("add", "resource", *ORDER, "--path", project).exit_code == 0
+    for addition in (
+        ["resource", *ORDER],
+        ["client", "inventory", "--base-url", "https://inventory.internal/v1/"],
+        ["task", "send_welcome_email"],
+    ):
+        added = scaffold("add", *addition, "--path", project)
+        assert added.exit_code == 0, added.output
 
     result = scaffold("drift", project)
 
