@@ -88,6 +88,23 @@ def test_installed_scaffold_new_renders_outside_the_repository(
     assert project_files(dest) == project_files(reference)
 
 
+def test_installed_scaffold_add_renders_its_parts_from_the_wheel(
+    installed: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, bin_dir = installed
+    scaffold = bin_dir / "scaffold"
+    run([scaffold, "new", "svc", "--defaults", "--project-name", "Wheel Service"], cwd=tmp_path)
+
+    run([scaffold, "add", "resource", "order", "total:decimal", "-C", "svc"], cwd=tmp_path)
+    run([scaffold, "add", "task", "send_receipt"], cwd=tmp_path / "svc")
+
+    dest = tmp_path / "svc"
+    assert (dest / "src/wheel_service/orders/models.py").is_file()
+    assert (dest / "src/wheel_service/tasks/send_receipt.py").is_file()
+    recorded = yaml.safe_load((dest / ".copier-answers.task-send_receipt.yml").read_text())
+    assert "/generator/_bundled/template/_parts/task" in recorded["_src_path"]
+
+
 def test_installed_scaffold_options(installed: tuple[Path, Path], tmp_path: Path) -> None:
     _, bin_dir = installed
 
