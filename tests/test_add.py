@@ -1,7 +1,9 @@
 """`scaffold add`: parts added to a generated project, refused inputs, dry runs, drift, update.
 
-The fast tier renders the default project once and adds to copies of it; the slow tier installs
-the project after an add and runs its own checks, its migrations and the service itself.
+The fast tier adds to copies of the default project (`project`, tests/conftest.py) or to projects
+rendered with other options; the slow tier installs the project after an add and runs its own
+checks, its migrations and the service itself. Every matrix row adds what its options allow
+(tests/test_matrix.py).
 """
 
 from __future__ import annotations
