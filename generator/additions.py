@@ -12,6 +12,11 @@ from generator import clients, parts, resources, workers
 NAMED_BY: Final = {"resource": "plural", "client": "client", "task": "task", "job": "job"}
 
 
+def name_of(kind: str, data: Mapping[str, object]) -> str:
+    """The name a part of `kind` goes by: its answers file's, and the summary's."""
+    return str(data[NAMED_BY[kind]])
+
+
 def edits_for(kind: str, data: Mapping[str, object]) -> list[parts.Edit]:
     """The lines a part of `kind` with these answers adds to the project's own files."""
     if kind == "resource":

@@ -72,22 +72,9 @@ def plan(
 
     Refuses (ScaffoldError) when a file the part renders already exists in the project.
     """
-    import copier
-
-    from generator.rendering import copier_errors
-
     with tempfile.TemporaryDirectory(prefix="scaffold-add-") as scratch:
         root = Path(scratch) / project.resolve().name
-        with copier_errors():
-            copier.run_copy(
-                str(part_source(kind)),
-                root,
-                data=dict(data),
-                answers_file=answers_file(kind, name),
-                defaults=True,
-                unsafe=False,
-                quiet=True,
-            )
+        _render(kind, root, data, name, overwrite=False)
         created = sorted(path.as_posix() for path in files_under(root))
         existing = [path for path in created if (project / path).exists()]
         clashes = [path for path in existing if not path.endswith(SHARED)]
@@ -144,32 +131,38 @@ def replay(
 
     `named_by[kind]` is the answer that names a part of that kind; `edits_for` its lines.
     """
-    import copier
-
-    from generator.rendering import copier_errors
-
     for kind, recorded in recorded_parts(project):
         data = {key: value for key, value in recorded.items() if not key.startswith("_")}
         if kind not in named_by:
             raise UsageError(f"{project}: a part of unknown kind {kind!r} was added")
-        name = str(data.get(named_by[kind], ""))
-        with copier_errors():
-            copier.run_copy(
-                str(part_source(kind)),
-                standard,
-                data=data,
-                answers_file=answers_file(kind, name),
-                defaults=True,
-                overwrite=True,
-                unsafe=False,
-                quiet=True,
-            )
+        _render(kind, standard, data, str(data.get(named_by[kind], "")), overwrite=True)
         for edit in edits_for(kind, data):
             target = standard / edit.path
             current = _read(target)
             changed = None if current is None else edit.apply(current)
             if changed is not None:
                 target.write_text(changed, encoding="utf-8")
+
+
+def _render(
+    kind: str, dest: Path, data: Mapping[str, object], name: str, *, overwrite: bool
+) -> None:
+    """The part of `kind` rendered into `dest`, its answers kept in its own answers file."""
+    import copier
+
+    from generator.rendering import copier_errors
+
+    with copier_errors():
+        copier.run_copy(
+            str(part_source(kind)),
+            dest,
+            data=dict(data),
+            answers_file=answers_file(kind, name),
+            defaults=True,
+            overwrite=overwrite,
+            unsafe=False,
+            quiet=True,
+        )
 
 
 def is_part_answers(path: str) -> bool:
@@ -204,22 +197,6 @@ def into_parenthesized_import(module: str, name: str) -> Callable[[str], str | N
     return apply
 
 
-def after_last(prefix: str, line: str) -> Callable[[str], str | None]:
-    """Add `line` after the last line that starts with `prefix`."""
-
-    def apply(text: str) -> str | None:
-        lines = text.splitlines(keepends=True)
-        if line + "\n" in lines:
-            return text
-        places = [number for number, each in enumerate(lines) if each.startswith(prefix)]
-        if not places:
-            return None
-        lines.insert(places[-1] + 1, line + "\n")
-        return "".join(lines)
-
-    return apply
-
-
 def sorted_import(module: str) -> Callable[[str], str | None]:
     """Add `import {module}` among the other imports of the package's modules, in sorted place."""
     package = module.split(".")[0]
@@ -242,23 +219,15 @@ def sorted_import(module: str) -> Callable[[str], str | None]:
 
 def after_matching(pattern: str, line: str) -> Callable[[str], str | None]:
     """Add `line` after the last line that matches the regular expression `pattern`."""
-    compiled = re.compile(pattern)
-
-    def apply(text: str) -> str | None:
-        lines = text.splitlines(keepends=True)
-        if line + "\n" in lines:
-            return text
-        places = [number for number, each in enumerate(lines) if compiled.match(each)]
-        if not places:
-            return None
-        lines.insert(places[-1] + 1, line + "\n")
-        return "".join(lines)
-
-    return apply
+    return _beside_matching(pattern, line, after_last=True)
 
 
 def before_matching(pattern: str, line: str) -> Callable[[str], str | None]:
     """Add `line` before the first line that matches the regular expression `pattern`."""
+    return _beside_matching(pattern, line, after_last=False)
+
+
+def _beside_matching(pattern: str, line: str, *, after_last: bool) -> Callable[[str], str | None]:
     compiled = re.compile(pattern)
 
     def apply(text: str) -> str | None:
@@ -268,7 +237,7 @@ def before_matching(pattern: str, line: str) -> Callable[[str], str | None]:
         places = [number for number, each in enumerate(lines) if compiled.match(each)]
         if not places:
             return None
-        lines.insert(places[0], line + "\n")
+        lines.insert(places[-1] + 1 if after_last else places[0], line + "\n")
         return "".join(lines)
 
     return apply

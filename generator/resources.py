@@ -212,7 +212,7 @@ def edits(package: str, plural: str) -> list[parts.Edit]:
         parts.Edit(
             f"src/{package}/api/router.py",
             include,
-            parts.after_last("api_router.include_router(", include),
+            parts.after_matching(r"^api_router\.include_router\(", include),
         ),
         parts.Edit("migrations/env.py", models, parts.sorted_import(f"{package}.{plural}.models")),
     ]

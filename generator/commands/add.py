@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from generator.commands.failures import reported_errors
 from generator.errors import UsageError
-
-if TYPE_CHECKING:
-    from generator.parts import Edit
 
 FIELD_HELP = (
     "NAME:TYPE[:unique][?]: TYPE is str, text, int, bool, float, decimal, date, datetime or uuid;"
@@ -62,29 +59,17 @@ def add_resource(
     scaffold add resource order customer:str:unique total:decimal paid:bool note:text?
     """
     with reported_errors(ctx):
-        from generator import project, resources
+        from generator import resources
 
-        recorded = project.read_answers(path)
-        _require(
-            recorded,
-            "database",
-            "none",
-            "a resource needs a database: scaffold enable database=sqlite",
+        recorded = _project(
+            path, "database", "none", "a resource needs a database: scaffold enable database=sqlite"
         )
         package = str(recorded["package_name"])
         parsed = resources.parse_fields(fields or [])
         plural_name = plural or resources.plural_of(name)
         resources.check_names(path, package, name, plural_name)
         data = resources.answers(path, package, name, plural_name, parsed)
-        _add(
-            path,
-            "resource",
-            plural_name,
-            data,
-            resources.edits(package, plural_name),
-            next_commands=["uv run alembic upgrade head", "uv run pytest"],
-            dry_run=dry_run,
-        )
+        _add(path, "resource", data, ["uv run alembic upgrade head", "uv run pytest"], dry_run)
 
 
 @app.command("client")
@@ -105,26 +90,17 @@ def add_client(
     scaffold add client inventory --base-url https://inventory.internal/v1/
     """
     with reported_errors(ctx):
-        from generator import clients, project
+        from generator import clients
 
-        recorded = project.read_answers(path)
-        _require(
-            recorded,
+        recorded = _project(
+            path,
             "http_client",
             False,
             "a client needs the http client: scaffold enable http_client",
         )
         package = str(recorded["package_name"])
         url = clients.check(path, package, name, base_url)
-        _add(
-            path,
-            "client",
-            name,
-            clients.answers(package, name, url),
-            clients.edits(package, name, url),
-            next_commands=["uv run pytest"],
-            dry_run=dry_run,
-        )
+        _add(path, "client", clients.answers(package, name, url), ["uv run pytest"], dry_run)
 
 
 @app.command("task")
@@ -142,26 +118,17 @@ def add_task(
     scaffold add task send_welcome_email
     """
     with reported_errors(ctx):
-        from generator import project, workers
+        from generator import workers
 
-        recorded = project.read_answers(path)
-        _require(
-            recorded,
+        recorded = _project(
+            path,
             "background_tasks",
             False,
             "a task needs background tasks: scaffold enable background_tasks",
         )
         package = str(recorded["package_name"])
         workers.check_task(path, package, name)
-        _add(
-            path,
-            "task",
-            name,
-            workers.task_answers(package, name),
-            [],
-            next_commands=["uv run pytest"],
-            dry_run=dry_run,
-        )
+        _add(path, "task", workers.task_answers(package, name), ["uv run pytest"], dry_run)
 
 
 @app.command("job")
@@ -179,47 +146,42 @@ def add_job(
     scaffold add job rebuild_index
     """
     with reported_errors(ctx):
-        from generator import project, workers
+        from generator import workers
 
-        recorded = project.read_answers(path)
-        queue = recorded.get("task_queue", "none")
-        _require(
-            recorded,
+        recorded = _project(
+            path,
             "task_queue",
             "none",
             "a job needs a task queue: scaffold enable task_queue=taskiq",
         )
         package = str(recorded["package_name"])
         workers.check_job(path, package, name)
-        _add(
-            path,
-            "job",
-            name,
-            workers.job_answers(package, name, str(queue)),
-            workers.job_edits(package, name, str(queue)),
-            next_commands=["uv run pytest"],
-            dry_run=dry_run,
-        )
+        data = workers.job_answers(package, name, str(recorded["task_queue"]))
+        _add(path, "job", data, ["uv run pytest"], dry_run)
 
 
-def _require(recorded: Mapping[str, object], question: str, off: object, message: str) -> None:
+def _project(path: Path, question: str, off: object, message: str) -> dict[str, object]:
+    """The project's recorded answers; UsageError(`message`) when `question` is answered `off`."""
+    from generator import project
+
+    recorded = project.read_answers(path)
     if recorded.get(question, off) == off:
         raise UsageError(message)
+    return recorded
 
 
 def _add(
-    path: Path,
-    kind: str,
-    name: str,
-    data: Mapping[str, object],
-    edits: Sequence[Edit],
-    *,
-    next_commands: Sequence[str],
-    dry_run: bool,
+    path: Path, kind: str, data: Mapping[str, object], next_commands: Sequence[str], dry_run: bool
 ) -> None:
-    from generator import parts
+    """Render the part, write it unless `dry_run`, and print what it did and what to run next.
+
+    Its name and its lines come from `generator.additions`, as `drift` sees them again.
+    """
+    from generator import additions, parts
     from generator.console import new_console
 
+    name = additions.name_of(kind, data)
+    edits = additions.edits_for(kind, data)
     with parts.plan(kind, path, data, name, edits) as (root, plan):
         if not dry_run:
             parts.write(root, path, plan)
