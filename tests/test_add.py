@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import Result
 
 from generator import resources
 from tests import template_repo
@@ -23,6 +24,14 @@ from tests.projects import REPO_ROOT, check_project, describe_failures, render
 
 PACKAGE = "orders_service"
 ORDER = ["order", "customer:str:unique", "total:decimal", "paid:bool", "note:text?"]
+
+
+def unchanged_by(project: Path, *arguments: str) -> Result:
+    """`scaffold ARGUMENTS --path PROJECT`; fails the test if it changed anything in the project."""
+    before = snapshot(project)
+    result = scaffold(*arguments, "--path", project)
+    assert snapshot(project) == before, result.output
+    return result
 
 
 def readme_add_commands() -> list[str]:
@@ -111,12 +120,9 @@ def test_a_second_resource_follows_the_first_migration_and_keeps_the_shared_modu
 
 
 def test_dry_run_lists_what_it_would_do_and_writes_nothing(project: Path) -> None:
-    before = snapshot(project)
-
-    result = scaffold("add", "resource", *ORDER, "--dry-run", "--path", project)
+    result = unchanged_by(project, "add", "resource", *ORDER, "--dry-run")
 
     assert result.exit_code == 0, result.output
-    assert snapshot(project) == before
     assert f"src/{PACKAGE}/orders/models.py" in result.output
     assert f"change  src/{PACKAGE}/api/router.py" in result.output
     assert "uv run alembic upgrade head" in result.output
@@ -145,46 +151,34 @@ def test_dry_run_lists_what_it_would_do_and_writes_nothing(project: Path) -> Non
 def test_a_bad_resource_is_refused_in_one_line_and_nothing_changes(
     project: Path, arguments: list[str], message: str
 ) -> None:
-    before = snapshot(project)
-
-    result = scaffold("add", "resource", *arguments, "--path", project)
+    result = unchanged_by(project, "add", "resource", *arguments)
 
     assert result.exit_code != 0
     assert message in error_line(result)
     assert len(result.output.splitlines()) <= 3
-    assert snapshot(project) == before
 
 
 def test_a_resource_named_as_a_module_of_the_users_is_refused(project: Path) -> None:
     (project / f"src/{PACKAGE}/invoices.py").write_text('"""Ours."""\n')
-    before = snapshot(project)
-
-    result = scaffold("add", "resource", "invoice", "total:decimal", "--path", project)
+    result = unchanged_by(project, "add", "resource", "invoice", "total:decimal")
 
     assert result.exit_code == 2
     assert f"src/{PACKAGE}/invoices.py" in error_line(result)
-    assert snapshot(project) == before
 
 
 def test_adding_the_same_resource_twice_is_refused(project: Path) -> None:
     assert scaffold("add", "resource", *ORDER, "--path", project).exit_code == 0
-    before = snapshot(project)
-
-    result = scaffold("add", "resource", *ORDER, "--path", project)
+    result = unchanged_by(project, "add", "resource", *ORDER)
 
     assert result.exit_code != 0
     assert "already has a resource 'orders'" in error_line(result)
-    assert snapshot(project) == before
 
 
 def test_an_unknown_kind_is_refused_in_one_line(project: Path) -> None:
-    before = snapshot(project)
-
-    result = scaffold("add", "widget", "gadget", "--path", project)
+    result = unchanged_by(project, "add", "widget", "gadget")
 
     assert result.exit_code == 2
     assert "widget" in error_line(result)
-    assert snapshot(project) == before
 
 
 def test_outside_a_generated_project_nothing_is_added(tmp_path: Path) -> None:
@@ -197,13 +191,10 @@ def test_outside_a_generated_project_nothing_is_added(tmp_path: Path) -> None:
 
 def test_a_project_without_a_database_gets_no_resource(tmp_path: Path) -> None:
     project = render(tmp_path / "svc", database="none")
-    before = snapshot(project)
-
-    result = scaffold("add", "resource", *ORDER, "--path", project)
+    result = unchanged_by(project, "add", "resource", *ORDER)
 
     assert result.exit_code == 2
     assert "a resource needs a database" in error_line(result)
-    assert snapshot(project) == before
 
 
 def test_a_rewritten_router_gets_the_line_printed_instead(project: Path) -> None:
@@ -268,13 +259,10 @@ def test_a_client_adds_its_module_its_setting_and_its_dependency(project: Path) 
 def test_a_bad_client_is_refused_in_one_line_and_nothing_changes(
     project: Path, arguments: list[str], message: str
 ) -> None:
-    before = snapshot(project)
-
-    result = scaffold("add", "client", *arguments, "--path", project)
+    result = unchanged_by(project, "add", "client", *arguments)
 
     assert result.exit_code != 0
     assert message in error_line(result)
-    assert snapshot(project) == before
 
 
 def test_a_task_adds_its_module_and_its_tests(project: Path) -> None:
@@ -297,13 +285,10 @@ def test_a_task_adds_its_module_and_its_tests(project: Path) -> None:
 def test_a_bad_task_is_refused_in_one_line_and_nothing_changes(
     project: Path, arguments: list[str], message: str
 ) -> None:
-    before = snapshot(project)
-
-    result = scaffold("add", "task", *arguments, "--path", project)
+    result = unchanged_by(project, "add", "task", *arguments)
 
     assert result.exit_code != 0
     assert message in error_line(result)
-    assert snapshot(project) == before
 
 
 @pytest.mark.parametrize(
@@ -317,13 +302,10 @@ def test_a_kind_the_options_do_not_support_is_refused(
     tmp_path: Path, kind: str, arguments: list[str], answers: dict[str, object], message: str
 ) -> None:
     project = render(tmp_path / "svc", **answers)
-    before = snapshot(project)
-
-    result = scaffold("add", kind, *arguments, "--path", project)
+    result = unchanged_by(project, "add", kind, *arguments)
 
     assert result.exit_code == 2
     assert message in error_line(result)
-    assert snapshot(project) == before
 
 
 def test_a_job_adds_its_module_its_tests_and_its_line_in_register_jobs(tmp_path: Path) -> None:
@@ -362,24 +344,18 @@ def test_a_bad_job_is_refused_in_one_line_and_nothing_changes(
     tmp_path: Path, arguments: list[str], message: str
 ) -> None:
     project = render(tmp_path / "svc", task_queue="taskiq")
-    before = snapshot(project)
-
-    result = scaffold("add", "job", *arguments, "--path", project)
+    result = unchanged_by(project, "add", "job", *arguments)
 
     assert result.exit_code != 0
     assert message in error_line(result)
-    assert snapshot(project) == before
 
 
 def test_a_job_needs_a_task_queue(tmp_path: Path) -> None:
     project = render(tmp_path / "svc", task_queue="none")
-    before = snapshot(project)
-
-    result = scaffold("add", "job", "rebuild_index", "--path", project)
+    result = unchanged_by(project, "add", "job", "rebuild_index")
 
     assert result.exit_code == 2
     assert "a job needs a task queue" in error_line(result)
-    assert snapshot(project) == before
 
 
 # --- the project's own checks, its migrations and the running service -------------------------
